@@ -1,0 +1,195 @@
+/**
+ * The repository on disk: its root (found the way git finds it), reads that stay inside it, and git plumbing
+ * that touches exactly the paths the generator owns (no `git add -A`, no whole-tree status).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { FileError } from './yaml-patch.js';
+
+export interface Repo {
+  /** Absolute, real path of the repo root (the git top level, or the folder it runs in outside git). */
+  root: string;
+  /** Absolute git dir, when inside a git work tree. */
+  gitDir?: string;
+}
+
+export interface GitResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function git(cwd: string, args: string[], input?: string): GitResult {
+  const r = spawnSync('git', args, {
+    cwd,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+  });
+  if (r.error) return { status: 127, stdout: '', stderr: String(r.error.message) };
+  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function openRepo(cwd: string): Repo {
+  const start = realpathSync(cwd);
+  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
+  if (r.status === 0) {
+    const [top, gitDir] = r.stdout.trim().split('\n');
+    if (top && gitDir) return { root: realpathSync(top), gitDir };
+  }
+  return { root: start };
+}
+
+/**
+ * Resolve a repo-relative path, refusing anything that leaves the root or passes through a symlink
+ * (a link could point outside the repo, and replacing a link by a file is never what the user meant).
+ */
+export function resolveInside(repo: Repo, rel: string): string {
+  const abs = path.resolve(repo.root, rel);
+  const relToRoot = path.relative(repo.root, abs);
+  if (relToRoot === '' || relToRoot.startsWith('..') || path.isAbsolute(relToRoot)) {
+    throw new FileError(rel, 'resolves outside the repository root');
+  }
+  let cur = repo.root;
+  for (const part of relToRoot.split(path.sep)) {
+    cur = path.join(cur, part);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      break; // the rest does not exist yet
+    }
+    if (st.isSymbolicLink()) {
+      const shown = path.relative(repo.root, cur);
+      let target = '';
+      try {
+        target = readlinkSync(cur);
+      } catch {
+        /* unreadable link */
+      }
+      throw new FileError(shown, `is a symbolic link (to ${target}); refusing to read or write through it`);
+    }
+  }
+  return abs;
+}
+
+/** Read a repo file, or undefined when it does not exist. */
+export function readRepoFile(repo: Repo, rel: string): string | undefined {
+  const abs = resolveInside(repo, rel);
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new FileError(rel, 'is a folder, expected a file');
+    throw new FileError(rel, `cannot be read: ${(e as Error).message}`);
+  }
+}
+
+/** Names of the folders under kubernetes/clusters that hold a cluster-settings.yaml. */
+export function listClusters(repo: Repo): string[] {
+  const dir = resolveInside(repo, 'kubernetes/clusters');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => existsSync(path.join(dir, n, 'cluster-settings.yaml'))).sort();
+}
+
+/** Why committing cannot start (merge in progress, held index lock, detached HEAD), or undefined. */
+export function gitBlocker(repo: Repo): string | undefined {
+  const gitDir = repo.gitDir;
+  if (!gitDir) return undefined;
+  for (const [file, what] of [
+    ['MERGE_HEAD', 'a merge'],
+    ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+    ['REVERT_HEAD', 'a revert'],
+    ['rebase-merge', 'a rebase'],
+    ['rebase-apply', 'a rebase or am'],
+  ] as const) {
+    if (existsSync(path.join(gitDir, file))) {
+      return `git: ${what} is in progress in ${repo.root}; finish or abort it first, or rerun with --no-commit`;
+    }
+  }
+  if (existsSync(path.join(gitDir, 'index.lock'))) {
+    return `git: ${path.join(gitDir, 'index.lock')} exists: another git process is running (or crashed); retry when it is done, or remove the lock if no git process is running`;
+  }
+  let head = '';
+  try {
+    head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
+  } catch {
+    /* worktree layouts without HEAD here: git will tell */
+  }
+  if (head && !head.startsWith('ref:')) {
+    return `git: HEAD is detached (${head.trim().slice(0, 12)}); check out a branch first, or rerun with --no-commit`;
+  }
+  return undefined;
+}
+
+export const TRAILER = 'Generated-by: generator-cnpg-operator';
+
+/**
+ * What the generator last committed for each path: the files as of the newest commit carrying our trailer
+ * that touched `dir`. Returns an empty map when there is none (or outside git).
+ */
+export function lastGeneratedFiles(repo: Repo, dir: string, paths: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!repo.gitDir) return out;
+  const log = git(repo.root, ['log', '-1', '--format=%H', '--fixed-strings', `--grep=${TRAILER}`, '--', dir]);
+  const commit = log.status === 0 ? log.stdout.trim() : '';
+  if (!commit) return out;
+  const r = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: repo.root,
+    input: paths.map((p) => `${commit}:${p}\n`).join(''),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error || r.status !== 0) return out;
+  // Output: "<sha> blob <size>\n<content>\n" or "<name> missing\n" per request, in order. Sizes are bytes.
+  const buf = r.stdout;
+  let pos = 0;
+  for (const p of paths) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = buf.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+    if (!m) continue;
+    const size = Number(m[1]);
+    out.set(p, buf.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
+  }
+  return out;
+}
+
+export interface CommitOutcome {
+  ok: boolean;
+  hash?: string;
+  error?: string;
+}
+
+/**
+ * Commit exactly `paths` (written or deleted by this run). Other staged work stays staged and out of the
+ * commit (`git commit --only`). New files are added first; if the commit fails they are unstaged again.
+ */
+export function commitPaths(repo: Repo, paths: string[], message: string): CommitOutcome {
+  const tracked = git(repo.root, ['ls-files', '-z', '--', ...paths]);
+  const known = new Set(tracked.stdout.split('\0').filter(Boolean));
+  const fresh = paths.filter((p) => !known.has(p) && existsSync(path.join(repo.root, p)));
+  if (fresh.length > 0) {
+    const add = git(repo.root, ['add', '--', ...fresh]);
+    if (add.status !== 0) return { ok: false, error: `git add failed: ${add.stderr.trim()}` };
+  }
+  const commitable = paths.filter((p) => known.has(p) || fresh.includes(p));
+  const c = git(repo.root, ['commit', '--quiet', '--only', '--file=-', '--', ...commitable], message);
+  if (c.status !== 0) {
+    if (fresh.length > 0) git(repo.root, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...fresh]);
+    const reason = (c.stderr.trim() || c.stdout.trim() || `exit code ${c.status}`).split('\n').slice(-6).join('\n');
+    return { ok: false, error: `git commit failed: ${reason}` };
+  }
+  const head = git(repo.root, ['rev-parse', '--short', 'HEAD']);
+  return { ok: true, hash: head.stdout.trim() };
+}

@@ -1,0 +1,297 @@
+/**
+ * The one table of settings. Flags (bin and Yeoman), prompts, validation, stored answers (.yo-rc.json) and
+ * --help are all derived from SETTINGS and ACTIONS, so they cannot drift apart.
+ */
+import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, operatorVersionOf } from './versions.js';
+
+export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
+
+export interface Answers {
+  cluster: string[];
+  namespace: string;
+  replicas: number;
+  chartVersion: string;
+  storageClass: string;
+  monitoring: Monitoring;
+  dependsOn: string[];
+}
+
+export type SettingKey = keyof Answers;
+
+/** Thrown for a value the user gave that is not valid; `message` is the one line shown to the user. */
+export class InputError extends Error {}
+
+export interface Setting<K extends SettingKey = SettingKey> {
+  key: K;
+  /** Flag on the bin, without dashes. */
+  flag: string;
+  /** Extra spellings accepted by the bin. */
+  aliases?: string[];
+  /** Option name in the Yeoman door (Yeoman reserves some names, e.g. `namespace`). */
+  yeomanOption: string;
+  default: Answers[K];
+  /** What is valid, shown in --help and in every refusal. */
+  valid: string;
+  /** Prompt text; settings without one are never prompted. */
+  message?: string;
+  choices?: readonly string[];
+  /** Parse a raw value (a flag string, a prompt answer or a stored JSON value); throws InputError(reason). */
+  parse(raw: unknown): Answers[K];
+  /** Form for .yo-rc.json and for the prompt's prefilled default. */
+  show(value: Answers[K]): string;
+  /** Non-fatal remarks about a valid value. */
+  warn?(value: Answers[K]): string[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function asString(raw: unknown): string {
+  if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+  if (typeof raw !== 'string') throw new InputError(`expected a string, got ${raw === null ? 'null' : typeof raw}`);
+  return raw;
+}
+
+function dnsLabel(raw: unknown, max = 63): string {
+  const s = asString(raw);
+  if (s.length === 0) throw new InputError('must not be empty');
+  if (s.length > max) throw new InputError(`is ${s.length} characters long, at most ${max} allowed`);
+  if (!DNS_LABEL.test(s)) throw new InputError('must be a DNS-1123 label (lowercase a-z, 0-9 and "-", starting and ending alphanumeric)');
+  return s;
+}
+
+function dnsSubdomain(raw: unknown): string {
+  const s = asString(raw);
+  if (s.length === 0) throw new InputError('must not be empty');
+  if (s.length > 253) throw new InputError(`is ${s.length} characters long, at most 253 allowed`);
+  if (!DNS_SUBDOMAIN.test(s) || s.split('.').some((part) => part.length > 63)) {
+    throw new InputError('must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", each part starting and ending alphanumeric)');
+  }
+  return s;
+}
+
+function list(raw: unknown, item: (v: unknown) => string, allowEmpty: boolean): string[] {
+  let items: unknown[];
+  if (Array.isArray(raw)) items = raw;
+  else {
+    const s = asString(raw).trim();
+    items = s === '' ? [] : s.split(',').map((x) => x.trim());
+  }
+  if (items.length === 0 && !allowEmpty) throw new InputError('must not be empty');
+  const out: string[] = [];
+  for (const [i, v] of items.entries()) {
+    let parsed: string;
+    try {
+      parsed = item(v);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`item ${i + 1} (${JSON.stringify(v)}) ${e.message}`);
+      throw e;
+    }
+    if (!out.includes(parsed)) out.push(parsed);
+  }
+  return out;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    key: 'cluster',
+    flag: 'cluster',
+    yeomanOption: 'cluster',
+    default: ['infra'],
+    valid: 'DNS-1123 labels, comma-separated; each selects kubernetes/clusters/<cluster>/cluster-settings.yaml',
+    message: 'Cluster(s) whose cluster-settings.yaml to patch (comma-separated)',
+    parse: (raw) => list(raw, (v) => dnsLabel(v), false),
+    show: (v: string[]) => v.join(','),
+  } as Setting<'cluster'>,
+  {
+    key: 'namespace',
+    flag: 'namespace',
+    aliases: ['operator-namespace'],
+    yeomanOption: 'operator-namespace',
+    default: 'cnpg-system',
+    valid: 'a DNS-1123 label, at most 63 characters',
+    message: 'Namespace for the operator',
+    parse: (raw) => dnsLabel(raw),
+    show: (v: string) => v,
+  } as Setting<'namespace'>,
+  {
+    key: 'replicas',
+    flag: 'replicas',
+    yeomanOption: 'replicas',
+    default: 2,
+    valid: 'an integer from 1 to 10',
+    message: 'Operator replicas',
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (!/^\d{1,2}$/.test(s)) throw new InputError('must be an integer from 1 to 10');
+      const n = Number(s);
+      if (n < 1 || n > 10) throw new InputError('must be an integer from 1 to 10');
+      return n;
+    },
+    show: (v: number) => String(v),
+    warn: (v: number) =>
+      v === 1 ? ['--replicas 1: the PodDisruptionBudget (minAvailable: 1) will block node drains while the single operator pod runs there'] : [],
+  } as Setting<'replicas'>,
+  {
+    key: 'chartVersion',
+    flag: 'chart-version',
+    yeomanOption: 'chart-version',
+    default: '0.26.0',
+    valid: `an exact chart version X.Y.Z, e.g. ${Object.keys(CHART_TO_OPERATOR).slice(-4).join(', ')}`,
+    message: 'cloudnative-pg Helm chart version',
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (s === '') throw new InputError('must not be empty');
+      if (!EXACT_VERSION.test(s)) {
+        throw new InputError(`must be an exact chart version X.Y.Z (no "latest", ranges, "v" prefix or partial versions)`);
+      }
+      const charts = chartsShipping(s);
+      if (charts.length > 0) {
+        throw new InputError(`${s} is an operator version, not a chart version: use chart ${charts[0]}` +
+          (charts.length > 1 ? ` (also shipped by ${charts.slice(1).join(', ')})` : ''));
+      }
+      return s;
+    },
+    show: (v: string) => v,
+    warn: (v: string) =>
+      operatorVersionOf(v) === undefined
+        ? [`--chart-version ${v} is not in this generator's table of known charts (${Object.keys(CHART_TO_OPERATOR)[0]}..${Object.keys(CHART_TO_OPERATOR).at(-1)}); its operator version is unknown and its values were not checked`]
+        : [],
+  } as Setting<'chartVersion'>,
+  {
+    key: 'storageClass',
+    flag: 'storage-class',
+    yeomanOption: 'storage-class',
+    default: 'ceph-block',
+    valid: 'a DNS-1123 subdomain (a StorageClass name)',
+    message: 'StorageClass for PostgreSQL volumes (BLOCK_SC)',
+    parse: (raw) => dnsSubdomain(raw),
+    show: (v: string) => v,
+  } as Setting<'storageClass'>,
+  {
+    key: 'monitoring',
+    flag: 'monitoring',
+    yeomanOption: 'monitoring',
+    default: 'victoria-metrics',
+    valid: 'one of victoria-metrics, prometheus-operator, none',
+    choices: ['victoria-metrics', 'prometheus-operator', 'none'],
+    message: 'Monitoring stack for the operator scrape and alerts',
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (s !== 'victoria-metrics' && s !== 'prometheus-operator' && s !== 'none') {
+        throw new InputError('must be one of victoria-metrics, prometheus-operator, none');
+      }
+      return s;
+    },
+    show: (v: string) => v,
+  } as Setting<'monitoring'>,
+  {
+    key: 'dependsOn',
+    flag: 'depends-on',
+    yeomanOption: 'depends-on',
+    default: [],
+    valid: 'Flux Kustomization names (DNS-1123 subdomains), comma-separated; empty for none',
+    parse: (raw) => list(raw, (v) => dnsSubdomain(v), true),
+    show: (v: string[]) => v.join(','),
+  } as Setting<'dependsOn'>,
+];
+
+export const DEFAULT_ANSWERS: Answers = Object.fromEntries(SETTINGS.map((s) => [s.key, s.default])) as unknown as Answers;
+
+export function settingOf<K extends SettingKey>(key: K): Setting<K> {
+  return SETTINGS.find((s) => s.key === key) as unknown as Setting<K>;
+}
+
+/** Parse one setting's value or throw an InputError naming the flag, the value and what is valid. */
+export function parseSetting<K extends SettingKey>(key: K, raw: unknown, source = `--${settingOf(key).flag}`): Answers[K] {
+  const setting = settingOf(key);
+  try {
+    return setting.parse(raw);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const shown = typeof raw === 'string' ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+    throw new InputError(`${source} ${shown}: ${e.message}${e.message.includes(setting.valid) ? '' : ` (valid: ${setting.valid})`}`);
+  }
+}
+
+/** Action flags: they steer a run and are never stored. */
+export interface Action {
+  flag: string;
+  short?: string;
+  yeomanOption: string;
+  type: 'boolean' | 'string';
+  description: string;
+  /** Only in the Yeoman door (the bin has other means). */
+  yeomanOnly?: boolean;
+  /** Yeoman already declares it (the door reads Yeoman's value). */
+  yeomanBuiltin?: boolean;
+}
+
+export const ACTIONS: readonly Action[] = [
+  { flag: 'yes', short: 'y', yeomanOption: 'yes', type: 'boolean', description: 'never prompt: use flags, stored answers, then defaults' },
+  { flag: 'all-clusters', yeomanOption: 'all-clusters', type: 'boolean', description: 'every kubernetes/clusters/*/cluster-settings.yaml that carries the CNPG keys' },
+  { flag: 'no-commit', yeomanOption: 'commit', type: 'boolean', description: 'write the files, leave staging and committing to you' },
+  { flag: 'dry-run', yeomanOption: 'dry-run', yeomanBuiltin: true, type: 'boolean', description: 'print a unified diff of every change; write nothing' },
+  { flag: 'check', yeomanOption: 'check', type: 'boolean', description: 'exit 1 and list differences unless the repo matches the stored answers; write nothing' },
+  { flag: 'force', yeomanOption: 'force', yeomanBuiltin: true, type: 'boolean', description: "take the generator's version of conflicted or deleted files" },
+  { flag: 'allow-downgrade', yeomanOption: 'allow-downgrade', type: 'boolean', description: 'allow --chart-version older than the version in the repo' },
+  { flag: 'json', yeomanOption: 'json', type: 'boolean', description: 'print the result as JSON (per-file status)' },
+  { flag: 'directory', short: 'C', yeomanOption: 'directory', type: 'string', description: 'run in this folder instead of the current one' },
+  { flag: 'interactive', yeomanOption: 'interactive', yeomanOnly: true, type: 'boolean', description: "prompt even without a TTY (answers come from Yeoman's adapter, e.g. yeoman-test)" },
+  { flag: 'help', short: 'h', yeomanOption: 'help', yeomanBuiltin: true, type: 'boolean', description: 'show this help' },
+  { flag: 'version', short: 'V', yeomanOption: 'version', type: 'boolean', description: 'print the generator version' },
+];
+
+export interface RunOptions {
+  yes: boolean;
+  allClusters: boolean;
+  commit: boolean;
+  dryRun: boolean;
+  check: boolean;
+  force: boolean;
+  allowDowngrade: boolean;
+  json: boolean;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  yes: false,
+  allClusters: false,
+  commit: true,
+  dryRun: false,
+  check: false,
+  force: false,
+  allowDowngrade: false,
+  json: false,
+};
+
+export type Source = 'flag' | 'prompt' | 'stored' | 'repo' | 'default';
+
+export function helpText(program: string, door: 'bin' | 'yeoman' = 'bin'): string {
+  const lines: string[] = [];
+  lines.push(`Usage: ${program} [options]`);
+  lines.push('');
+  lines.push('Writes the CloudNativePG operator folder of a Flux GitOps repo, patches cluster-settings.yaml and');
+  lines.push('bootstrap/helmfile.d/00-crds.yaml in place, and commits exactly those paths.');
+  lines.push('');
+  lines.push('Settings (asked interactively unless given; stored in .yo-rc.json):');
+  for (const s of SETTINGS) {
+    const names = door === 'bin' ? [`--${s.flag}`, ...(s.aliases ?? []).map((a) => `--${a}`)].join(', ') : `--${s.yeomanOption}`;
+    const def = s.show(s.default as never);
+    lines.push(`  ${names} <value>`);
+    lines.push(`      default: ${def === '' ? '(none)' : def}; valid: ${s.valid}`);
+  }
+  lines.push('');
+  lines.push('Options:');
+  for (const a of ACTIONS) {
+    if (door === 'bin' ? a.yeomanOnly : a.flag === 'directory' || a.flag === 'version') continue;
+    const names = [a.short ? `-${a.short}` : '', `--${a.flag}${a.type === 'string' ? ' <dir>' : ''}`].filter(Boolean).join(', ');
+    lines.push(`  ${names.padEnd(24)} ${a.description}`);
+  }
+  lines.push('');
+  lines.push('Examples:');
+  lines.push(`  ${program}                      # interactive: asks each setting, prefilled from flags/stored answers`);
+  lines.push(`  ${program} --yes --cluster infra --replicas 2 --chart-version 0.26.1   # bootstrap script`);
+  lines.push('');
+  lines.push('Exit codes: 0 done (or nothing to do), 1 failed (conflict, git, drift found by --check), 2 invalid input.');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,52 @@
+/**
+ * Chart version -> operator (appVersion) version, from the cloudnative-pg chart's Chart.yaml at each tag.
+ * A chart version is not an operator version: `1.27.0` in the chart slot is a real, common mistake.
+ */
+export const CHART_TO_OPERATOR: Readonly<Record<string, string>> = {
+  '0.22.0': '1.24.0',
+  '0.22.1': '1.24.1',
+  '0.23.0': '1.25.0',
+  '0.23.1': '1.25.0',
+  '0.23.2': '1.25.1',
+  '0.24.0': '1.26.0',
+  '0.25.0': '1.26.1',
+  '0.26.0': '1.27.0',
+  '0.26.1': '1.27.1',
+  '0.27.0': '1.28.0',
+  '0.27.1': '1.28.1',
+  '0.28.0': '1.29.0',
+  '0.28.1': '1.29.1',
+  '0.28.2': '1.29.1',
+  '0.28.3': '1.29.1',
+  '0.29.0': '1.30.0',
+};
+
+export const EXACT_VERSION = /^(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
+
+export function operatorVersionOf(chart: string): string | undefined {
+  return Object.hasOwn(CHART_TO_OPERATOR, chart) ? CHART_TO_OPERATOR[chart] : undefined;
+}
+
+/** Chart versions that ship the given operator version, newest first (empty when it is not an operator version). */
+export function chartsShipping(operator: string): string[] {
+  return Object.keys(CHART_TO_OPERATOR)
+    .filter((chart) => CHART_TO_OPERATOR[chart] === operator)
+    .sort(compareVersions)
+    .reverse();
+}
+
+/** Numeric comparison of exact X.Y.Z versions. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** "0.26.1 (operator 1.27.1)" or "0.30.0 (operator unknown)". */
+export function describeChart(chart: string): string {
+  return `${chart} (operator ${operatorVersionOf(chart) ?? 'unknown'})`;
+}
