@@ -23,7 +23,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
   } catch (e) {
-    process.stderr.write(`${PROGRAM}: error: ${(e as Error).message.split('\n')[0]} (see ${PROGRAM} --help)\n`);
+    const message = (e as Error).message.split('\n')[0];
+    const setting = SETTINGS.find((s) => [s.flag, ...(s.aliases ?? [])].some((f) => message.includes(`'--${f}'`)));
+    const hint = setting ? ` (a value starting with "-" needs --${setting.flag}=<value>; valid: ${setting.valid})` : ` (see ${PROGRAM} --help)`;
+    process.stderr.write(`${PROGRAM}: error: ${message}${hint}\n`);
     return 2;
   }
   if (values.help) {

@@ -3,10 +3,10 @@
  * existing files, statuses, warnings, commit message). No I/O here; both doors call this.
  */
 import { renderTemplate } from './render.js';
-import { type Answers, type Monitoring } from './settings.js';
+import { type Answers, type Monitoring, type SettingKey, parseSetting } from './settings.js';
 import { describeChart, operatorVersionOf, compareVersions } from './versions.js';
 import { hasConflictMarkers, merge3 } from './merge.js';
-import { FileError, addKustomizationResource, patchClusterSettings, patchCrdsHelmfile } from './yaml-patch.js';
+import { FileError, addKustomizationResource, patchClusterSettings, patchCrdsHelmfile, readClusterSettings } from './yaml-patch.js';
 
 export const PACKAGE_NAME = 'generator-cnpg-operator';
 export const OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
@@ -61,6 +61,8 @@ export interface PlanInput {
   /** True when the repo already had our answers or generated files. */
   existing: boolean;
   force: boolean;
+  /** Settings the user set on this run (flag or prompt). Others never overwrite a valid value a cluster already has. */
+  explicit: ReadonlySet<SettingKey>;
 }
 
 function fileNamesFor(monitoring: Monitoring): string[] {
@@ -189,14 +191,26 @@ export function makePlan(input: PlanInput): Plan {
   const dbk = files.get(DATABASES_KUSTOMIZATION);
   changes.push(patched(DATABASES_KUSTOMIZATION, dbk, addKustomizationResource(dbk, DATABASES_KUSTOMIZATION, KS_ENTRY)));
 
-  const values = {
-    CNPG_OPERATOR_VERSION: answers.chartVersion,
-    CNPG_OPERATOR_REPLICAS: String(answers.replicas),
-    BLOCK_SC: answers.storageClass,
-  };
   for (const cluster of answers.cluster) {
     const path = clusterSettingsPath(cluster);
     const before = files.get(path);
+    const current = before === undefined ? {} : readClusterSettings(before, path);
+    // The repo is the truth: a cluster's own BLOCK_SC or replica count stays unless the user set one on this run.
+    const keep = (key: string, setting: SettingKey, value: string): string => {
+      const have = current[key];
+      if (have === undefined || input.explicit.has(setting)) return value;
+      try {
+        parseSetting(setting, have);
+        return have;
+      } catch {
+        return value;
+      }
+    };
+    const values = {
+      CNPG_OPERATOR_VERSION: answers.chartVersion,
+      CNPG_OPERATOR_REPLICAS: keep('CNPG_OPERATOR_REPLICAS', 'replicas', String(answers.replicas)),
+      BLOCK_SC: keep('BLOCK_SC', 'storageClass', answers.storageClass),
+    };
     changes.push(patched(path, before, patchClusterSettings(before, path, values)));
   }
 

@@ -242,6 +242,19 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   const crdsChart = crdsRaw === undefined ? undefined : normaliseRepoVersion(CRDS_HELMFILE, crdsRaw, warnings);
   if (crdsChart) seen.push({ file: CRDS_HELMFILE, chart: crdsChart });
 
+  // Replicas and storage class a target cluster already carries are suggested instead of the defaults.
+  const firstSettings = (values.cluster as string[]).find((c) => files.get(clusterSettingsPath(c)) !== undefined);
+  for (const [setting, key] of [['replicas', 'CNPG_OPERATOR_REPLICAS'], ['storageClass', 'BLOCK_SC']] as const) {
+    const have = firstSettings === undefined ? undefined : settingsOf(firstSettings)[key];
+    if (sources[setting] !== 'default' || have === undefined) continue;
+    try {
+      values[setting] = parseSetting(setting, have);
+      sources[setting] = 'repo';
+    } catch {
+      warnings.push(`${clusterSettingsPath(firstSettings!)}: ${key} ${JSON.stringify(have)} is not valid (${settingOf(setting).valid}); it will be replaced`);
+    }
+  }
+
   const repoMax = maxVersion(seen.map((v) => v.chart));
   const previousVersion = maxVersion(seen.filter((v) => v.file !== CRDS_HELMFILE).map((v) => v.chart)) ?? crdsChart ?? stored?.values.chartVersion;
   if (!options.check && sources.chartVersion !== 'flag' && repoMax) {
@@ -317,6 +330,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     previousVersion,
     existing: stored !== undefined || hadGenerated,
     force: options.force,
+    explicit: new Set(SETTINGS.filter((s) => sources[s.key] === 'flag' || sources[s.key] === 'prompt').map((s) => s.key)),
   });
   plan.warnings.unshift(...warnings);
 
@@ -360,7 +374,9 @@ async function dryRun(req: RunRequest, plan: Plan, answers: Answers): Promise<Ru
   if (req.options.json) report(req, plan, { result: 'dry run' });
   else {
     for (const c of plan.writes) {
-      req.out(createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${c.path}`, c.after === undefined ? '/dev/null' : `b/${c.path}`, c.before ?? '', c.after ?? '', '', '', { context: 3 }).replace(/^Index: .*\n=+\n/, '').trimEnd());
+      const patch = createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${c.path}`, c.after === undefined ? '/dev/null' : `b/${c.path}`, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 });
+      // git-style headers: no "Index:"/"====" lines, no tab after the names.
+      req.out(patch.replace(/^(?:Index: .*|=+)\n/gm, '').replace(/^(---|\+\+\+) (.*?)\t.*$/gm, '$1 $2').trimEnd());
     }
     req.out(plan.writes.length === 0 ? 'dry run: nothing would change' : `dry run: ${plan.writes.length} file(s) would change; nothing was written`);
   }
