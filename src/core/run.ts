@@ -223,6 +223,35 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     else if (stored && s.key in stored.values) [values[s.key], sources[s.key]] = [stored.values[s.key], 'stored'];
     else [values[s.key], sources[s.key]] = [DEFAULT_ANSWERS[s.key], 'default'];
   }
+  // 4. Prompts (interactive door only), prefilled from the values above; the clusters first, because the
+  //    other suggestions come from the chosen clusters' settings.
+  const promptFor = async (keys: SettingKey[]): Promise<void> => {
+    if (!req.ask || options.check) return;
+    const questions = SETTINGS.filter((s) => s.message && keys.includes(s.key) && sources[s.key] !== 'flag').map<Question>((s) => ({
+      key: s.key,
+      message: s.message!,
+      default: s.show(values[s.key] as never),
+      choices: s.choices,
+      validate: (input: string) => {
+        try {
+          parseSetting(s.key, input);
+          return true;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    }));
+    if (questions.length === 0) return;
+    const answered = await req.ask(questions);
+    for (const [key, raw] of Object.entries(answered) as [SettingKey, string][]) {
+      if (raw === undefined) continue;
+      const parsed = parseSetting(key, raw);
+      if (JSON.stringify(parsed) !== JSON.stringify(values[key])) sources[key] = 'prompt';
+      values[key] = parsed;
+    }
+  };
+  await promptFor(['cluster']);
+
   // Files for clusters named by flags/stored answers that are not in the census yet.
   for (const c of values.cluster as string[]) {
     const p = clusterSettingsPath(c);
@@ -265,30 +294,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     }
   }
 
-  // 4. Prompts (interactive door only), prefilled from the values above.
-  if (req.ask && !options.check) {
-    const questions = SETTINGS.filter((s) => s.message && sources[s.key] !== 'flag').map<Question>((s) => ({
-      key: s.key,
-      message: s.message!,
-      default: s.show(values[s.key] as never),
-      choices: s.choices,
-      validate: (input: string) => {
-        try {
-          parseSetting(s.key, input);
-          return true;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    }));
-    const answered = await req.ask(questions);
-    for (const [key, raw] of Object.entries(answered) as [SettingKey, string][]) {
-      if (raw === undefined) continue;
-      const parsed = parseSetting(key, raw);
-      if (JSON.stringify(parsed) !== JSON.stringify(values[key])) sources[key] = 'prompt';
-      values[key] = parsed;
-    }
-  }
+  await promptFor(SETTINGS.map((s) => s.key).filter((k) => k !== 'cluster'));
   const answers = values as unknown as Answers;
 
   // 5. Downgrades are explicit.
