@@ -1,0 +1,166 @@
+/** Issue 4: the repo's boundary, all-or-nothing writes, and git faults that leave the user's work as it was. */
+import { describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, CLUSTER_SETTINGS, GIT_ENV, OPERATOR, bin, commitCount, git, read, sh, tmpDir, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { applyWrites } from '../src/core/apply.js';
+
+function userWork(repo: string) {
+  writeFile(repo, 'apps/a.yaml', 'a: 2\n');
+  git(repo, 'add', 'apps/a.yaml');
+  writeFile(repo, 'apps/b.yaml', 'b: 2\n');
+  return () => ({ staged: git(repo, 'diff', '--cached'), unstaged: git(repo, 'diff'), status: git(repo, 'status', '--porcelain') });
+}
+
+describe('the repo boundary', () => {
+  test('runs from a subfolder: files and .yo-rc.json land at the git root', () => {
+    const repo = tmpRepo({ 'kubernetes/apps/x.yaml': 'x: 1\n' });
+    const r = bin(path.join(repo, 'kubernetes/apps'), ['--yes']);
+    expect(r.status).toBe(0);
+    expect(existsSync(path.join(repo, '.yo-rc.json'))).toBe(true);
+    expect(existsSync(path.join(repo, OPERATOR, 'ks.yaml'))).toBe(true);
+    expect(existsSync(path.join(repo, 'kubernetes/apps/.yo-rc.json'))).toBe(false);
+  });
+
+  test('a symlinked folder pointing outside the repo is refused; nothing written inside or outside', () => {
+    const outside = tmpDir('cnpg-outside-');
+    const repo = tmpRepo();
+    mkdirSync(path.join(repo, 'kubernetes'));
+    symlinkSync(outside, path.join(repo, 'kubernetes/clusters'));
+    const before = tree(repo);
+    const r = bin(repo, ['--yes']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/kubernetes\/clusters: is a symbolic link/);
+    expect(tree(outside)).toEqual({});
+    expect(tree(repo)).toEqual(before);
+    expect(commitCount(repo)).toBe(1);
+  });
+
+  test('a symlinked file pointing outside the repo is refused', () => {
+    const outside = tmpDir('cnpg-outside-');
+    writeFileSync(path.join(outside, 'secret.yaml'), CLUSTER_SETTINGS);
+    const repo = tmpRepo();
+    mkdirSync(path.join(repo, 'kubernetes/clusters/infra'), { recursive: true });
+    symlinkSync(path.join(outside, 'secret.yaml'), path.join(repo, 'kubernetes/clusters/infra/cluster-settings.yaml'));
+    const r = bin(repo, ['--yes']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cluster-settings.yaml: is a symbolic link');
+    expect(readFileSync(path.join(outside, 'secret.yaml'), 'utf8')).toBe(CLUSTER_SETTINGS);
+    expect(existsSync(path.join(repo, OPERATOR))).toBe(false);
+  });
+});
+
+describe('all or nothing', () => {
+  test('a write that fails midway (target is a folder) rolls back, keeps modes, leaves no temp files', () => {
+    const repo = tmpRepo({ 'a.yaml': 'a: 1\n', 'd/placeholder': '' });
+    chmodSync(path.join(repo, 'a.yaml'), 0o600);
+    mkdirSync(path.join(repo, 'd/is-a-folder.yaml'));
+    const before = tree(repo);
+    expect(() =>
+      applyWrites({ root: repo }, [
+        { path: 'a.yaml', content: 'a: 2\n' },
+        { path: 'b.yaml', content: 'b: 1\n' },
+        { path: 'd/is-a-folder.yaml', content: 'x\n' },
+      ]),
+    ).toThrow(/writing failed .* 2 file\(s\) already written were restored/);
+    expect(tree(repo)).toEqual(before);
+    expect(sh(repo, 'stat', ['-c', '%a', 'a.yaml']).stdout.trim()).toBe('600');
+    expect(Object.keys(tree(repo)).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  test('a kill at any moment leaves each file either as it was or fully written', async () => {
+    const template = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
+    const expected = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
+    expect(bin(expected, ['--yes', '--no-commit']).status).toBe(0);
+    const full = tree(expected);
+    const old = tree(template);
+    for (let i = 0; i < 16; i++) {
+      const repo = tmpDir();
+      sh(repo, 'cp', ['-a', `${template}/.`, repo]);
+      const child = spawn(process.execPath, [BIN, '--yes', '--no-commit'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+      await new Promise((r) => setTimeout(r, 40 + i * 12));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+      for (const [file, content] of Object.entries(tree(repo))) {
+        if (/\/\.[^/]+\.cnpg-\d+-\w+\.tmp$/.test(`/${file}`)) continue; // a temp file never renamed into place
+        expect({ file, ok: content === full[file] || content === old[file] }).toEqual({ file, ok: true });
+      }
+    }
+  });
+
+  test('an existing file keeps its mode when rewritten', () => {
+    const repo = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
+    chmodSync(path.join(repo, 'kubernetes/clusters/infra/cluster-settings.yaml'), 0o640);
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    expect(sh(repo, 'stat', ['-c', '%a', 'kubernetes/clusters/infra/cluster-settings.yaml']).stdout.trim()).toBe('640');
+  });
+
+  test('two runs at once never interleave: exactly one commits, the other finds nothing to do or waits', async () => {
+    const repo = tmpRepo();
+    const runOne = () =>
+      new Promise<{ code: number; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.on('close', (code) => resolve({ code: code ?? -1, err }));
+      });
+    const results = await Promise.all([runOne(), runOne(), runOne()]);
+    expect(commitCount(repo)).toBe(2);
+    for (const r of results) expect([0, 1]).toContain(r.code);
+    for (const r of results.filter((x) => x.code === 1)) expect(r.err).toMatch(/changed while this run was planning|another cnpg-operator run/);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(repo, '.git/cnpg-operator.lock'))).toBe(false);
+  });
+});
+
+describe('git faults leave the user work exactly as it was', () => {
+  test('no identity: files written, exit 1 with git\'s reason, user work untouched', () => {
+    const repo = tmpRepo();
+    const work = userWork(repo);
+    const before = work();
+    const r = sh(repo, process.execPath, [BIN, '--yes'], {
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+      EMAIL: '',
+      HOME: tmpDir(),
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/git commit failed: .*(identity|name|email)/is);
+    expect(existsSync(path.join(repo, OPERATOR, 'ks.yaml'))).toBe(true);
+    expect(work().staged).toBe(before.staged);
+    expect(work().unstaged).toBe(before.unstaged);
+  });
+
+  const blockers: [string, (repo: string) => void, RegExp][] = [
+    ['a detached HEAD', (repo) => git(repo, 'checkout', '-q', '--detach'), /HEAD is detached/],
+    ['a merge in progress', (repo) => writeFileSync(path.join(repo, '.git/MERGE_HEAD'), git(repo, 'rev-parse', 'HEAD')), /a merge is in progress/],
+    ['an index lock held by another process', (repo) => writeFileSync(path.join(repo, '.git/index.lock'), ''), /index\.lock exists: another git process/],
+  ];
+  for (const [name, make, pattern] of blockers) {
+    test(`${name}: refused before writing, work tree and index as they were`, () => {
+      const repo = tmpRepo();
+      const work = userWork(repo);
+      make(repo);
+      const before = { ...work(), files: tree(repo) };
+      const r = bin(repo, ['--yes']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).toContain('nothing was written');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(tree(repo)).toEqual(before.files);
+      if (name !== 'an index lock held by another process') expect(work()).toEqual({ staged: before.staged, unstaged: before.unstaged, status: before.status });
+    });
+  }
+
+  test('with --no-commit a detached HEAD is no obstacle', () => {
+    const repo = tmpRepo();
+    git(repo, 'checkout', '-q', '--detach');
+    expect(bin(repo, ['--yes', '--no-commit']).status).toBe(0);
+  });
+});
+
+void read;
