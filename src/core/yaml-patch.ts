@@ -493,7 +493,8 @@ export function patchClusterSettings(text: string | undefined, file: string, val
   const missing = keys.filter((k) => !present.has(k));
   if (missing.length > 0) {
     if (data) {
-      const indent = ' '.repeat(src.column(data.items[0].key!.range[0]));
+      // the indentation of the line of the first entry (not the key column: `? KEY`)
+      const indent = src.indentOf(data.items[0].key!.range[0]);
       const cnpgPairs = [...present].filter(([k]) => k.startsWith('CNPG_')).map(([, p]) => p);
       if (cnpgPairs.length > 0) {
         // Keys of an existing CNPG section: continue it right after its last key.
@@ -830,7 +831,13 @@ function loadKustomization(src: Source): KustomizationFile {
   return { src, root, resourcesPair, entries };
 }
 
-/** Add `entry` to `resources:` of a kustomize Kustomization unless it is already listed. */
+/**
+ * Add `entry` to `resources:` of a kustomize Kustomization unless it is already
+ * listed (entries compared without a leading `./`); an already listed entry
+ * returns the text unchanged. kustomize treats a file without apiVersion/kind as
+ * a Kustomization, so those are accepted; any other kind, or a Flux
+ * `kustomize.toolkit.fluxcd.io` Kustomization, is refused.
+ */
 export function addKustomizationResource(text: string | undefined, file: string, entry: string): string {
   assertValue(entry, 'kustomization resource');
   if (text === undefined) {
@@ -861,6 +868,9 @@ export function addKustomizationResource(text: string | undefined, file: string,
     edits.push({ at, end: at, text: src.linesAt(at, lines) });
   } else if (isSeq(seq) && seq.items.length > 0) {
     if (seq.flow) {
+      // `[a, b]` -> `[a, b, entry]`. Inserted right after the last item rather
+      // than before `]`, which is the same for the usual layout and stays valid
+      // with a trailing comma (`[a, b,]`) or a comment before `]`.
       const last = seq.items[seq.items.length - 1] as ParsedNode;
       edits.push({ at: last.range[1], end: last.range[1], text: `, ${plainOrQuoted(entry)}` });
     } else {
