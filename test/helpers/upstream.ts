@@ -1,0 +1,393 @@
+/**
+ * Upstream truth for tests: the saved CRDs (Flux, VictoriaMetrics), the cloudnative-pg chart's values.yaml and
+ * values.schema.json, Flux's postBuild substitution, and a small PromQL metric-name extractor.
+ *
+ * The data lives beside the repo in ../shared/upstream (see its SOURCES.md); CNPG_UPSTREAM_DIR overrides that.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseAllDocuments } from 'yaml';
+import AjvModule from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+// ajv is CommonJS: its default export arrives as the module object, whose `default` is the class.
+const Ajv = AjvModule.default;
+
+/** The repo root: this file runs as <root>/dist/test/helpers/upstream.js. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const UPSTREAM_DIR = process.env.CNPG_UPSTREAM_DIR ?? path.resolve(REPO_ROOT, '../shared/upstream');
+
+export const CHART_VERSIONS = ['0.26.0', '0.26.1', '0.29.0'] as const;
+export const FLUX_VERSIONS = ['2.6.0', '2.7.0'] as const;
+export const VM_OPERATOR_VERSION = '0.74.1';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export function isPlainObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function upstreamFile(rel: string): string {
+  const p = path.join(UPSTREAM_DIR, rel);
+  if (!existsSync(p)) throw new Error(`upstream file missing: ${p}`);
+  return readFileSync(p, 'utf8');
+}
+
+// ---------------------------------------------------------------------------
+// Flux postBuild substitution
+// ---------------------------------------------------------------------------
+
+const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+
+export interface Substitution {
+  text: string;
+  /** Variables referenced as ${VAR...} (in order of appearance, duplicates kept out). */
+  referenced: string[];
+  /** Referenced variables that had no value and no default: Flux replaces them with an empty string. */
+  undefinedVars: string[];
+}
+
+/**
+ * Flux kustomize-controller postBuild substitution, textual and before YAML parsing:
+ * `${VAR}`, `${VAR:=default}` / `${VAR:-default}` (default when unset or empty), `${VAR=default}` /
+ * `${VAR-default}` (default when unset); an undefined `${VAR}` becomes ""; `$VAR` without braces is left
+ * alone (so `{{ $labels.pod }}` survives); `$${VAR}` is an escape for a literal `${VAR}`.
+ * Any other `${...}` form throws, so a test notices syntax this helper does not model.
+ */
+export function fluxSubstitute(text: string, vars: Readonly<Record<string, string>>): Substitution {
+  const referenced: string[] = [];
+  const undefinedVars: string[] = [];
+  const open = /(?<!\$)\$\{[^}\n]*(?:\n|$)/.exec(text);
+  if (open) throw new Error(`unterminated Flux substitution ${JSON.stringify(open[0].trimEnd())}`);
+  const out = text.replace(/\$\$\{|\$\{([^}]*)\}/g, (whole, body: string | undefined) => {
+    if (body === undefined) return '${';
+    const m = /^([^:=\-]*)(?:(:?[=-])(.*))?$/s.exec(body);
+    if (!m || !VAR_NAME.test(m[1])) throw new Error(`unsupported Flux substitution ${whole}`);
+    const [, name, op, def] = m;
+    if (!referenced.includes(name)) referenced.push(name);
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+    if (op === undefined) {
+      if (value === undefined && !undefinedVars.includes(name)) undefinedVars.push(name);
+      return value ?? '';
+    }
+    const useDefault = op.startsWith(':') ? value === undefined || value === '' : value === undefined;
+    return useDefault ? def : (value as string);
+  });
+  return { text: out, referenced, undefinedVars };
+}
+
+// ---------------------------------------------------------------------------
+// CRD openAPIV3Schema -> strict JSON schema
+// ---------------------------------------------------------------------------
+
+export interface Crd {
+  group: string;
+  kind: string;
+  namespaced: boolean;
+  versions: Map<string, JsonObject>;
+}
+
+const crdCache = new Map<string, Crd>();
+
+export function loadCrd(rel: string): Crd {
+  let crd = crdCache.get(rel);
+  if (crd) return crd;
+  const docs = parseAllDocuments(upstreamFile(rel)).map((d) => d.toJS() as unknown);
+  const doc = docs.find((d) => isPlainObject(d) && d.kind === 'CustomResourceDefinition') as JsonObject | undefined;
+  if (!doc) throw new Error(`${rel}: no CustomResourceDefinition`);
+  const spec = doc.spec as JsonObject;
+  const versions = new Map<string, JsonObject>();
+  for (const v of spec.versions as JsonObject[]) {
+    versions.set(v.name as string, (v.schema as JsonObject).openAPIV3Schema as JsonObject);
+  }
+  crd = { group: spec.group as string, kind: (spec.names as JsonObject).kind as string, namespaced: spec.scope === 'Namespaced', versions };
+  crdCache.set(rel, crd);
+  return crd;
+}
+
+/** Formats the saved CRDs use; anything else makes strictCrdSchema throw (so nothing is silently skipped). */
+const KNOWN_FORMATS = new Set(['int32', 'int64', 'date-time']);
+
+function closeSchema(s: Json, where: string): Json {
+  if (!isPlainObject(s)) return s;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k.startsWith('x-kubernetes-')) continue; // kept below where it changes the meaning
+    if (k === 'properties' && isPlainObject(v)) {
+      out.properties = Object.fromEntries(Object.entries(v).map(([p, ps]) => [p, closeSchema(ps, `${where}.${p}`)]));
+    } else if (k === 'items' || k === 'additionalProperties' || k === 'not') {
+      out[k] = closeSchema(v, `${where}[${k}]`);
+    } else if ((k === 'anyOf' || k === 'allOf' || k === 'oneOf') && Array.isArray(v)) {
+      out[k] = v.map((x, i) => closeSchema(x, `${where}/${k}/${i}`));
+    } else out[k] = v;
+  }
+  if (typeof out.format === 'string' && !KNOWN_FORMATS.has(out.format)) throw new Error(`${where}: unknown format ${out.format}`);
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  const isObject = s.type === 'object' || isPlainObject(s.properties);
+  // Kubernetes prunes every field a structural schema does not name: in JSON-schema terms the object is closed.
+  if (isObject && !preserve && s.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+/**
+ * The CRD's openAPIV3Schema for `version`, made strict: every object that names its properties (and has neither
+ * additionalProperties nor x-kubernetes-preserve-unknown-fields: true) gets additionalProperties: false, so a
+ * field the CRD does not know is an error rather than silently pruned. apiVersion and kind must be this CRD's;
+ * metadata is only required to be an object with a name (and a namespace when the kind is namespaced).
+ */
+export function strictCrdSchema(crd: Crd, version: string): JsonObject {
+  const raw = crd.versions.get(version);
+  if (!raw) throw new Error(`CRD ${crd.kind}: no version ${version} (have ${[...crd.versions.keys()].join(', ')})`);
+  const schema = closeSchema(raw, crd.kind) as JsonObject;
+  const props = { ...(schema.properties as JsonObject) };
+  props.apiVersion = { const: `${crd.group}/${version}` };
+  props.kind = { const: crd.kind };
+  props.metadata = {
+    type: 'object',
+    required: crd.namespaced ? ['name', 'namespace'] : ['name'],
+    properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } },
+  };
+  return { ...schema, properties: props, required: [...new Set(['apiVersion', 'kind', 'metadata', ...((schema.required as string[]) ?? [])])] };
+}
+
+function newAjv() {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/);
+  return ajv;
+}
+
+const validatorCache = new Map<string, ValidateFunction>();
+
+/** A cached strict validator for `kind` at `version` from the CRD file `rel` (relative to UPSTREAM_DIR). */
+export function crdValidator(rel: string, version: string): ValidateFunction {
+  const key = `${rel}@${version}`;
+  let v = validatorCache.get(key);
+  if (!v) {
+    v = newAjv().compile(strictCrdSchema(loadCrd(rel), version));
+    validatorCache.set(key, v);
+  }
+  return v;
+}
+
+/** Readable, stable error lines: `<instance path>: <message> [schema <schema path>]`. */
+export function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => {
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === 'enum'
+          ? ` ${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)}`
+          : '';
+    return `${e.instancePath || '/'}: ${e.message}${extra} [schema ${e.schemaPath}]`;
+  });
+}
+
+export function validateWith(validate: ValidateFunction, obj: unknown): string[] {
+  return validate(obj) ? [] : formatErrors(validate.errors);
+}
+
+/** Where each Flux kind's CRD is saved, per Flux release. */
+export const FLUX_CRDS = {
+  HelmRelease: { file: 'helm.toolkit.fluxcd.io_helmreleases.yaml', apiVersion: 'helm.toolkit.fluxcd.io/v2' },
+  OCIRepository: { file: 'source.toolkit.fluxcd.io_ocirepositories.yaml', apiVersion: 'source.toolkit.fluxcd.io/v1' },
+  Kustomization: { file: 'kustomize.toolkit.fluxcd.io_kustomizations.yaml', apiVersion: 'kustomize.toolkit.fluxcd.io/v1' },
+} as const;
+
+export const VM_CRDS = {
+  VMPodScrape: { file: 'vmpodscrapes.descriptionless.crd.yaml', apiVersion: 'operator.victoriametrics.com/v1beta1' },
+  VMRule: { file: 'vmrules.descriptionless.crd.yaml', apiVersion: 'operator.victoriametrics.com/v1beta1' },
+} as const;
+
+export function fluxValidator(fluxVersion: string, kind: keyof typeof FLUX_CRDS): ValidateFunction {
+  const c = FLUX_CRDS[kind];
+  return crdValidator(`flux-v${fluxVersion}/${c.file}`, c.apiVersion.split('/')[1]);
+}
+
+export function vmValidator(kind: keyof typeof VM_CRDS): ValidateFunction {
+  const c = VM_CRDS[kind];
+  return crdValidator(`victoriametrics-operator-v${VM_OPERATOR_VERSION}/${c.file}`, c.apiVersion.split('/')[1]);
+}
+
+// ---------------------------------------------------------------------------
+// The cloudnative-pg chart's values
+// ---------------------------------------------------------------------------
+
+const chartValuesCache = new Map<string, JsonObject>();
+
+/** The chart's values.yaml (its defaults) at `version`. */
+export function chartValues(version: string): JsonObject {
+  let v = chartValuesCache.get(version);
+  if (!v) {
+    v = parse(upstreamFile(`cloudnative-pg-chart-${version}/values.yaml`)) as JsonObject;
+    chartValuesCache.set(version, v);
+  }
+  return v;
+}
+
+const chartSchemaCache = new Map<string, ValidateFunction>();
+
+/** The chart's values.schema.json as Helm applies it (draft-07 semantics; `$schema` dropped for ajv). */
+export function chartSchemaValidator(version: string): ValidateFunction {
+  let v = chartSchemaCache.get(version);
+  if (!v) {
+    const schema = JSON.parse(upstreamFile(`cloudnative-pg-chart-${version}/values.schema.json`)) as JsonObject;
+    delete schema.$schema;
+    v = newAjv().compile(schema);
+    chartSchemaCache.set(version, v);
+  }
+  return v;
+}
+
+/**
+ * Key paths in `values` the chart does not know. A key is known when the chart's values.yaml has the same key at
+ * the same path; below a chart default of `{}` (resources, affinity, podLabels, nodeSelector, ...) any key is
+ * accepted. A map given where the chart default is a scalar or a list is reported too. Lists are not walked.
+ */
+export function unknownValueKeys(values: Json, defaults: Json, at = ''): string[] {
+  if (!isPlainObject(values)) return [];
+  if (!isPlainObject(defaults)) {
+    return defaults === null || defaults === undefined ? [] : [`${at || '.'} (a map, but the chart default is ${JSON.stringify(defaults)})`];
+  }
+  if (Object.keys(defaults).length === 0) return []; // free-form map
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(values)) {
+    const p = at ? `${at}.${k}` : k;
+    if (!Object.hasOwn(defaults, k)) out.push(p);
+    else out.push(...unknownValueKeys(v, defaults[k], p));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// PromQL
+// ---------------------------------------------------------------------------
+
+/** Metrics the operator (controller-runtime) and kube-state-metrics really export (FACTS.md). */
+export const ALLOWED_METRICS = new Set([
+  'up',
+  'kube_deployment_status_replicas_available',
+  'kube_pod_container_status_restarts_total',
+  'controller_runtime_reconcile_errors_total',
+  'controller_runtime_reconcile_total',
+  'controller_runtime_webhook_requests_total',
+  'controller_runtime_webhook_latency_seconds_bucket',
+  'controller_runtime_webhook_panics_total',
+  'leader_election_master_status',
+  'workqueue_depth',
+]);
+
+export const PROMQL_AGGREGATIONS = new Set([
+  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
+  'limitk', 'limit_ratio',
+]);
+
+export const PROMQL_FUNCTIONS = new Set([
+  'abs', 'absent', 'absent_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'avg_over_time', 'ceil',
+  'changes', 'clamp', 'clamp_max', 'clamp_min', 'cos', 'cosh', 'count_over_time', 'day_of_month', 'day_of_week',
+  'day_of_year', 'days_in_month', 'deg', 'delta', 'deriv', 'double_exponential_smoothing', 'exp', 'floor',
+  'histogram_avg', 'histogram_count', 'histogram_fraction', 'histogram_quantile', 'histogram_stddev',
+  'histogram_stdvar', 'histogram_sum', 'holt_winters', 'hour', 'idelta', 'increase', 'info', 'irate', 'label_join',
+  'label_replace', 'last_over_time', 'ln', 'log10', 'log2', 'mad_over_time', 'max_over_time', 'min_over_time',
+  'minute', 'month', 'pi', 'predict_linear', 'present_over_time', 'quantile_over_time', 'rad', 'rate', 'resets',
+  'round', 'scalar', 'sgn', 'sin', 'sinh', 'sort', 'sort_by_label', 'sort_by_label_desc', 'sort_desc', 'sqrt',
+  'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'tan', 'tanh', 'time', 'timestamp', 'vector', 'year',
+]);
+
+const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'atan2', 'inf', 'nan', 'start', 'end']);
+
+export interface Selector {
+  metric: string;
+  /** label -> [operator, value] from the `{...}` right after the metric name (empty when none). */
+  matchers: Record<string, [string, string]>;
+}
+
+function parseMatchers(body: string): Record<string, [string, string]> {
+  const out: Record<string, [string, string]> = {};
+  const re = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)\s*,?/gy;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(body)) !== null) {
+    out[m[1]] = [m[2], m[3].slice(1, -1)];
+    end = re.lastIndex;
+  }
+  if (body.slice(end).trim() !== '') throw new Error(`cannot parse label matchers {${body}}`);
+  return out;
+}
+
+/**
+ * Every vector selector in a PromQL expression: metric names (identifiers that are neither functions, aggregations
+ * nor keywords) with their label matchers. Throws on an unknown function or unbalanced brackets, so a typo such as
+ * `rat(...)` is caught rather than taken for a metric.
+ */
+export function promqlSelectors(expr: string): Selector[] {
+  let depth = 0;
+  for (const c of expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')) {
+    if ('({['.includes(c)) depth++;
+    if (')}]'.includes(c)) depth--;
+    if (depth < 0) break;
+  }
+  if (depth !== 0) throw new Error(`unbalanced brackets in ${expr}`);
+  const out: Selector[] = [];
+  let i = 0;
+  const s = expr;
+  const skipString = (q: string) => {
+    i++;
+    while (i < s.length && s[i] !== q) i += s[i] === '\\' && q !== '`' ? 2 : 1;
+    i++;
+  };
+  const matchBrace = () => {
+    const start = i;
+    while (i < s.length && s[i] !== '}') {
+      if (s[i] === '"' || s[i] === "'" || s[i] === '`') skipString(s[i]);
+      else i++;
+    }
+    i++;
+    return s.slice(start + 1, i - 1);
+  };
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"' || c === "'" || c === '`') {
+      skipString(c);
+    } else if (c === '[') {
+      i = s.indexOf(']', i) + 1; // range or subquery: durations only
+    } else if (c === '{') {
+      const body = matchBrace(); // a bare {…} selector: only a __name__ matcher names a metric
+      const named = parseMatchers(body).__name__;
+      if (named) out.push({ metric: named[1], matchers: parseMatchers(body) });
+    } else if (/[0-9.]/.test(c)) {
+      const m = /^(?:0x[0-9a-fA-F]+|\d*\.?\d+(?:[eE][+-]?\d+)?(?:ms|[smhdwy])?(?:\d+(?:ms|[smhdwy]))*)/.exec(s.slice(i));
+      i += m && m[0].length > 0 ? m[0].length : 1;
+    } else if (/[a-zA-Z_:]/.test(c)) {
+      const id = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(s.slice(i))![0];
+      i += id.length;
+      let j = i;
+      while (j < s.length && /\s/.test(s[j])) j++;
+      const next = s[j];
+      const lower = id.toLowerCase();
+      if (PROMQL_AGGREGATIONS.has(lower)) continue;
+      if (['by', 'without', 'on', 'ignoring', 'group_left', 'group_right'].includes(lower)) {
+        // grouping label list: skip it whole
+        if (next === '(') i = s.indexOf(')', j) + 1;
+        continue;
+      }
+      if (PROMQL_KEYWORDS.has(lower)) continue;
+      if (next === '(') {
+        if (!PROMQL_FUNCTIONS.has(id)) throw new Error(`unknown PromQL function ${id}( in ${expr}`);
+        continue;
+      }
+      if (next === '{') {
+        i = j;
+        out.push({ metric: id, matchers: parseMatchers(matchBrace()) });
+      } else out.push({ metric: id, matchers: {} });
+    } else i++;
+  }
+  return out;
+}
+
+export function promqlMetricNames(expr: string): string[] {
+  return [...new Set(promqlSelectors(expr).map((x) => x.metric))];
+}
