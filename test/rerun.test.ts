@@ -101,6 +101,35 @@ describe('version bump', () => {
   });
 });
 
+describe('after a generator upgrade', () => {
+  test('the merge base is the last commit with the Generated-by trailer', () => {
+    const repo = generated();
+    // Pretend an older generator wrote this repo: its stored answers cannot be re-rendered exactly.
+    // Its stored namespace is not what it wrote, so rendering the stored answers would be the wrong base here.
+    writeFile(repo, '.yo-rc.json', read(repo, '.yo-rc.json').replace(/"generatorVersion": "[^"]+"/, '"generatorVersion": "0.0.1"').replace('"namespace": "cnpg-system"', '"namespace": "legacy"'));
+    writeFile(repo, HR, read(repo, HR).replace('  interval: 1h\n', '  interval: 2h # slower\n'));
+    git(repo, 'commit', '-q', '-am', 'edit');
+    const r = bin(repo, ['--yes', '--namespace', 'db']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(read(repo, HR)).toContain('  interval: 2h # slower\n');
+    expect(read(repo, HR)).toContain('  namespace: db\n');
+    expect(read(repo, '.yo-rc.json')).not.toContain('0.0.1');
+  });
+
+  test('files an answer no longer generates are removed when unedited, kept when edited', () => {
+    const repo = generated();
+    writeFile(repo, `${OPERATOR}/prometheusrule.yaml`, read(repo, `${OPERATOR}/prometheusrule.yaml`) + '# tuned\n');
+    git(repo, 'commit', '-q', '-am', 'tune rules');
+    const r = bin(repo, ['--yes', '--monitoring', 'none']);
+    expect(r.status).toBe(0);
+    expect(tree(repo)[`${OPERATOR}/podmonitor.yaml`]).toBeUndefined();
+    expect(tree(repo)[`${OPERATOR}/prometheusrule.yaml`]).toContain('# tuned');
+    expect(r.stderr).toContain('prometheusrule.yaml: no longer generated');
+    expect(lastCommitPaths(repo)).toContain(`${OPERATOR}/podmonitor.yaml`);
+  });
+});
+
 describe('the repo is the truth', () => {
   test('a Renovate-style bump in the repo is kept by a flagless rerun, which aligns the rest', () => {
     const repo = generated();
@@ -159,6 +188,18 @@ describe('--dry-run, --check, --json', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`${SETTINGS}: cluster infra is on chart 0.26.1, expected 0.26.0`);
     expect(tree(repo)).toEqual(before);
+  });
+
+  test('--check names a hand-pinned OCIRepository tag and a 00-crds.yaml on another version', () => {
+    const repo = generated();
+    const oci = `${OPERATOR}/ocirepository.yaml`;
+    writeFile(repo, oci, read(repo, oci).replace('tag: "${CNPG_OPERATOR_VERSION}"', 'tag: "0.25.0"'));
+    writeFile(repo, CRDS, read(repo, CRDS).replace('version: 0.26.0', 'version: 0.26.1'));
+    git(repo, 'commit', '-q', '-am', 'hand edits');
+    const r = bin(repo, ['--check']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${oci}: spec.ref.tag is "0.25.0", expected "\${CNPG_OPERATOR_VERSION}" (or 0.26.0)`);
+    expect(r.stdout).toContain(`${CRDS}: the cloudnative-pg release is at 0.26.1, expected 0.26.0`);
   });
 
   test('--json reports each file with its status', () => {

@@ -28,6 +28,8 @@ import {
   unknownValueKeys,
   validateWith,
   vmValidator,
+  SHARED_UPSTREAM_DIR,
+  VENDORED_UPSTREAM_DIR,
 } from './helpers/upstream.js';
 
 /** dist/test/schema.test.js -> the repo root. */
@@ -649,5 +651,20 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
         if (s.metric === 'leader_election_master_status' && s.matchers.name) expect(s.matchers.name).toEqual(['=', 'db9c8771.cnpg.io']);
       }
     });
+  });
+});
+
+describe('the vendored upstream data', () => {
+  const shared = existsSync(SHARED_UPSTREAM_DIR);
+  (shared ? test : test.skip)('is byte-identical to ../shared/upstream (when that is beside the repo)', () => {
+    const list = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
+        .sort();
+    expect(list(VENDORED_UPSTREAM_DIR)).toEqual(list(SHARED_UPSTREAM_DIR));
+    for (const f of list(SHARED_UPSTREAM_DIR)) {
+      expect({ f, same: readFileSync(path.join(VENDORED_UPSTREAM_DIR, f)).equals(readFileSync(path.join(SHARED_UPSTREAM_DIR, f))) }).toEqual({ f, same: true });
+    }
   });
 });

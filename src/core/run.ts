@@ -29,6 +29,7 @@ import {
   renderGenerated,
 } from './plan.js';
 import { type Repo, commitPaths, git, gitBlocker, lastGeneratedFiles, listClusters, openRepo, readRepoFile } from './repo.js';
+import { parse as parseYaml } from 'yaml';
 import { FileError, readClusterSettings, readCrdsHelmfileVersion } from './yaml-patch.js';
 import { applyWrites, withRepoLock } from './apply.js';
 
@@ -168,6 +169,7 @@ export interface Prepared {
   plan: Plan;
   answers: Answers;
   clusters: string[];
+  files: ReadonlyMap<string, string | undefined>;
   settingsOf(cluster: string): Record<string, string>;
 }
 
@@ -345,12 +347,12 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
 
-  return { repo, plan, answers, clusters, settingsOf };
+  return { repo, plan, answers, clusters, files, settingsOf };
 }
 
 /** Phase 2: check, preview, or write and commit. */
 export async function execute(req: RunRequest, p: Prepared): Promise<RunResult> {
-  if (req.options.check) return check(req, p.plan, p.answers, p.clusters, p.settingsOf);
+  if (req.options.check) return check(req, p);
   if (req.options.dryRun) return dryRun(req, p.plan, p.answers);
   return withRepoLock(p.repo, () => write(req, p.repo, p.plan, p.answers));
 }
@@ -389,14 +391,27 @@ async function dryRun(req: RunRequest, plan: Plan, answers: Answers): Promise<Ru
   return { exitCode: 0, plan, answers };
 }
 
-function check(
-  req: RunRequest,
-  plan: Plan,
-  answers: Answers,
-  clusters: string[],
-  settingsOf: (c: string) => Record<string, string>,
-): RunResult {
+function check(req: RunRequest, { plan, answers, clusters, files, settingsOf }: Prepared): RunResult {
   const problems: string[] = [];
+  // Every place that carries the chart version must agree with the stored answers.
+  const crds = files.get(CRDS_HELMFILE);
+  const crdsVersion = crds === undefined ? undefined : readCrdsHelmfileVersion(crds, CRDS_HELMFILE);
+  if (crdsVersion !== undefined && crdsVersion !== answers.chartVersion) {
+    problems.push(`${CRDS_HELMFILE}: the cloudnative-pg release is at ${crdsVersion}, expected ${answers.chartVersion}`);
+  }
+  const ociPath = `${OPERATOR_DIR}/ocirepository.yaml`;
+  const oci = files.get(ociPath);
+  if (oci !== undefined) {
+    let tag: unknown;
+    try {
+      tag = (parseYaml(oci) as { spec?: { ref?: { tag?: unknown } } })?.spec?.ref?.tag;
+    } catch {
+      tag = undefined;
+    }
+    if (tag !== '${CNPG_OPERATOR_VERSION}' && tag !== answers.chartVersion) {
+      problems.push(`${ociPath}: spec.ref.tag is ${JSON.stringify(tag)}, expected "\${CNPG_OPERATOR_VERSION}" (or ${answers.chartVersion})`);
+    }
+  }
   for (const c of plan.changes) {
     if (c.path === YO_RC || c.status === 'unchanged') continue;
     problems.push(`${c.path}: ${c.status === 'created' ? 'missing' : c.status === 'deleted-by-user' ? 'deleted' : 'differs from what the stored answers generate'}`);

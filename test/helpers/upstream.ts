@@ -2,7 +2,7 @@
  * Upstream truth for tests: the saved CRDs (Flux, VictoriaMetrics), the cloudnative-pg chart's values.yaml and
  * values.schema.json, Flux's postBuild substitution, and a small PromQL metric-name extractor.
  *
- * The data lives beside the repo in ../shared/upstream (see its SOURCES.md); CNPG_UPSTREAM_DIR overrides that.
+ * The data is a vendored copy of ../shared/upstream in test/upstream (see its SOURCES.md); CNPG_UPSTREAM_DIR overrides it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,11 @@ const Ajv = AjvModule.default;
 
 /** The repo root: this file runs as <root>/dist/test/helpers/upstream.js. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const UPSTREAM_DIR = process.env.CNPG_UPSTREAM_DIR ?? path.resolve(REPO_ROOT, '../shared/upstream');
+/** The shared copy beside the repo (CI lays it there), when present. */
+export const SHARED_UPSTREAM_DIR = path.resolve(REPO_ROOT, '../shared/upstream');
+/** A vendored, unchanged copy in test/upstream keeps the suite self-contained on any clone. */
+export const VENDORED_UPSTREAM_DIR = path.join(REPO_ROOT, 'test/upstream');
+export const UPSTREAM_DIR = process.env.CNPG_UPSTREAM_DIR ?? VENDORED_UPSTREAM_DIR;
 
 export const CHART_VERSIONS = ['0.26.0', '0.26.1', '0.29.0'] as const;
 export const FLUX_VERSIONS = ['2.6.0', '2.7.0'] as const;
