@@ -1,9 +1,9 @@
 /** Issue 2: the generator end to end through the bin, in real temporary git repos. */
 import { describe, expect, test } from '@jest/globals';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, lastCommitPaths, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, lastCommitPaths, read, sh, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
 const OPERATOR_FILES = ['helmrelease.yaml', 'ks.yaml', 'kustomization.yaml', 'namespace.yaml', 'ocirepository.yaml', 'pdb.yaml', 'podmonitor.yaml', 'prometheusrule.yaml'];
 const ALL_PATHS = [
@@ -138,6 +138,48 @@ describe('first run on defaults', () => {
     expect(read(repo, 'kubernetes/infrastructure/databases/kustomization.yaml')).toBe(
       '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  # other databases\n  - redis/ks.yaml\n  - cloudnative-pg/operator/ks.yaml\n',
     );
+  });
+});
+
+describe('the commit, whatever the repo', () => {
+  test('a sha256 repo: one commit, fsck clean, nothing left staged or modified', () => {
+    const repo = tmpRepo({}, { git: false });
+    git(repo, 'init', '-q', '--object-format=sha256');
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    expect(bin(repo, ['--yes', '--replicas', '3']).status).toBe(0);
+    expect(commitCount(repo)).toBe(2);
+    expect(git(repo, 'rev-parse', 'HEAD').trim()).toHaveLength(64);
+    expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  test('names git quotes, folders and modes of files beside ours survive; the reflog reads like git commit', () => {
+    const repo = tmpRepo({ '"q\tx': 'x\n', 'b\\c': 'y\n', 'ü.txt': 'z\n', 'kubernetes/clusters/infra/run.sh': '#!/bin/sh\n' });
+    chmodSync(path.join(repo, 'kubernetes/clusters/infra/run.sh'), 0o755);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'more');
+    const before = git(repo, 'ls-tree', '-r', 'HEAD');
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    const after = git(repo, 'ls-tree', '-r', 'HEAD');
+    for (const line of before.split('\n').filter(Boolean)) expect(after).toContain(line);
+    expect(git(repo, 'reflog', '-1', '--format=%gs').trim()).toBe('commit: feat(databases): add CloudNativePG operator manifests');
+    expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
+    const repo = tmpRepo();
+    const marker = path.join(repo, '.git', 'hook-ran');
+    writeFile(repo, '.githooks/pre-commit', `#!/bin/sh\ngit diff --cached --name-only > "${marker}"\n`);
+    chmodSync(path.join(repo, '.githooks/pre-commit'), 0o755);
+    git(repo, 'add', '.githooks');
+    git(repo, 'commit', '-q', '-m', 'hooks');
+    git(repo, 'config', 'core.hooksPath', '.githooks');
+    const r = bin(repo, ['--yes']);
+    expect(r.status).toBe(0);
+    expect(commitCount(repo)).toBe(3);
+    // The hook saw exactly the generator's paths staged.
+    expect(readFileSync(marker, 'utf8').split('\n').filter(Boolean).sort()).toEqual(ALL_PATHS);
   });
 });
 

@@ -8,7 +8,8 @@ import { describeChart, operatorVersionOf, compareVersions } from './versions.js
 import { hasConflictMarkers, merge3 } from './merge.js';
 import { FileError, addKustomizationResource, patchClusterSettings, patchCrdsHelmfile, readClusterSettings } from './yaml-patch.js';
 
-export const PACKAGE_NAME = 'generator-cnpg-operator';
+export { PACKAGE_NAME } from './meta.js';
+import { PACKAGE_NAME } from './meta.js';
 export const OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
 export const DATABASES_KUSTOMIZATION = 'kubernetes/infrastructure/databases/kustomization.yaml';
 export const KS_ENTRY = 'cloudnative-pg/operator/ks.yaml';

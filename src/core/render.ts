@@ -3,10 +3,10 @@
  * can add a key, a document, an anchor or a Flux substitution. Templates never use `<%-` (a test enforces it).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import ejs from 'ejs';
+import { packageRoot } from './meta.js';
 
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** The only `${VAR}` references a rendered file may carry: Flux substitutes them from cluster-settings. */
 export const FLUX_VARS = ['CNPG_OPERATOR_VERSION', 'CNPG_OPERATOR_REPLICAS'] as const;
@@ -43,8 +43,8 @@ const cache = new Map<string, ejs.TemplateFunction>();
 export function renderTemplate(name: string, data: Record<string, unknown>): string {
   let fn = cache.get(name);
   if (!fn) {
-    const source = readFileSync(TEMPLATE_DIR + name, 'utf8');
-    fn = ejs.compile(source, { escape: yamlScalar, strict: true, destructuredLocals: Object.keys(data), filename: TEMPLATE_DIR + name });
+    const file = path.join(packageRoot(), 'templates', name);
+    fn = ejs.compile(readFileSync(file, 'utf8'), { escape: yamlScalar, strict: true, destructuredLocals: Object.keys(data), filename: file });
     cache.set(name, fn);
   }
   return fn(data) as string;

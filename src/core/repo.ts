@@ -12,6 +12,8 @@ export interface Repo {
   root: string;
   /** Absolute git dir, when inside a git work tree. */
   gitDir?: string;
+  /** Where git looks for hooks (core.hooksPath honoured). */
+  hooksDir?: string;
 }
 
 export interface GitResult {
@@ -34,10 +36,10 @@ export function git(cwd: string, args: string[], input?: string): GitResult {
 
 export function openRepo(cwd: string): Repo {
   const start = realpathSync(cwd);
-  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
+  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks']);
   if (r.status === 0) {
-    const [top, gitDir] = r.stdout.trim().split('\n');
-    if (top && gitDir) return { root: realpathSync(top), gitDir };
+    const [top, gitDir, hooks] = r.stdout.trim().split('\n');
+    if (top && gitDir) return { root: realpathSync(top), gitDir, hooksDir: hooks ? path.resolve(start, hooks) : undefined };
   }
   return { root: start };
 }
@@ -163,33 +165,4 @@ export function lastGeneratedFiles(repo: Repo, dir: string, paths: string[]): Ma
     pos += size + 1;
   }
   return out;
-}
-
-export interface CommitOutcome {
-  ok: boolean;
-  hash?: string;
-  error?: string;
-}
-
-/**
- * Commit exactly `paths` (written or deleted by this run). Other staged work stays staged and out of the
- * commit (`git commit --only`). New files are added first; if the commit fails they are unstaged again.
- */
-export function commitPaths(repo: Repo, paths: string[], message: string): CommitOutcome {
-  const tracked = git(repo.root, ['ls-files', '-z', '--', ...paths]);
-  const known = new Set(tracked.stdout.split('\0').filter(Boolean));
-  const fresh = paths.filter((p) => !known.has(p) && existsSync(path.join(repo.root, p)));
-  if (fresh.length > 0) {
-    const add = git(repo.root, ['add', '--', ...fresh]);
-    if (add.status !== 0) return { ok: false, error: `git add failed: ${add.stderr.trim()}` };
-  }
-  const commitable = paths.filter((p) => known.has(p) || fresh.includes(p));
-  const c = git(repo.root, ['commit', '--quiet', '--only', '--file=-', '--', ...commitable], message);
-  if (c.status !== 0) {
-    if (fresh.length > 0) git(repo.root, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...fresh]);
-    const reason = (c.stderr.trim() || c.stdout.trim() || `exit code ${c.status}`).split('\n').slice(-6).join('\n');
-    return { ok: false, error: `git commit failed: ${reason}` };
-  }
-  const head = git(repo.root, ['rev-parse', '--short', 'HEAD']);
-  return { ok: true, hash: head.stdout.trim() };
 }

@@ -28,10 +28,11 @@ import {
   parseYoRc,
   renderGenerated,
 } from './plan.js';
-import { type Repo, commitPaths, git, gitBlocker, lastGeneratedFiles, listClusters, openRepo, readRepoFile } from './repo.js';
+import { type Repo, git, gitBlocker, lastGeneratedFiles, listClusters, openRepo, readRepoFile } from './repo.js';
 import { parse as parseYaml } from 'yaml';
 import { FileError, readClusterSettings, readCrdsHelmfileVersion } from './yaml-patch.js';
 import { applyWrites, withRepoLock } from './apply.js';
+import { commitPaths } from './git-commit.js';
 
 export type Flags = Partial<Record<SettingKey, unknown>>;
 
@@ -473,5 +474,7 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
     req.err('the written files are on disk, uncommitted');
     return done(1, 'commit failed: files written, not committed');
   }
+  if (outcome.error) req.err(`warning: ${outcome.error}`);
+  if (outcome.empty) return done(0, 'the files already match HEAD; no commit');
   return done(0, `committed ${outcome.hash}: ${plan.commitMessage.split('\n')[0]}`, outcome.hash);
 }
