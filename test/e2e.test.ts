@@ -167,6 +167,19 @@ describe('the commit, whatever the repo', () => {
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
 
+  test('a linked worktree: the files and the commit land in that worktree, its branch moves', () => {
+    const main = tmpRepo();
+    const wt = path.join(main, '..', path.basename(main) + '-wt');
+    git(main, 'worktree', 'add', '-q', '-b', 'ops', wt);
+    const r = bin(wt, ['--yes']);
+    expect(r.status).toBe(0);
+    expect(existsSync(path.join(wt, OPERATOR, 'ks.yaml'))).toBe(true);
+    expect(existsSync(path.join(main, OPERATOR))).toBe(false);
+    expect(git(main, 'log', '-1', '--format=%s', 'ops').trim()).toBe('feat(databases): add CloudNativePG operator manifests');
+    expect(commitCount(main)).toBe(1);
+    expect(git(wt, 'status', '--porcelain')).toBe('');
+  });
+
   test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
     const repo = tmpRepo();
     const marker = path.join(repo, '.git', 'hook-ran');

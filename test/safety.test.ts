@@ -79,15 +79,16 @@ describe('all or nothing', () => {
       const repo = tmpDir();
       sh(repo, 'cp', ['-a', `${template}/.`, repo]);
       const child = spawn(process.execPath, [BIN, '--yes', '--no-commit'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+      const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, 40 + i * 12));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       for (const [file, content] of Object.entries(tree(repo))) {
         if (/\/\.[^/]+\.cnpg-\d+-\w+\.tmp$/.test(`/${file}`)) continue; // a temp file never renamed into place
         expect({ file, ok: content === full[file] || content === old[file] }).toEqual({ file, ok: true });
       }
     }
-  });
+  }, 90_000);
 
   test('an existing file keeps its mode when rewritten', () => {
     const repo = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });

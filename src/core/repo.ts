@@ -36,12 +36,48 @@ export function git(cwd: string, args: string[], input?: string): GitResult {
 
 export function openRepo(cwd: string): Repo {
   const start = realpathSync(cwd);
+  return plainRepo(start) ?? askGit(start);
+}
+
+function askGit(start: string): Repo {
   const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks']);
   if (r.status === 0) {
     const [top, gitDir, hooks] = r.stdout.trim().split('\n');
     if (top && gitDir) return { root: realpathSync(top), gitDir, hooksDir: hooks ? path.resolve(start, hooks) : undefined };
   }
   return { root: start };
+}
+
+/**
+ * The common case without spawning git (a fork of Node costs 8+ ms here): a `.git` folder found upwards, no git
+ * environment overrides, and no config that could move the hooks or the work tree. Anything else (worktrees,
+ * submodules, GIT_DIR, core.hooksPath, includes) is asked of git itself.
+ */
+function plainRepo(start: string): Repo | undefined {
+  if (Object.keys(process.env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_GLOBAL|CONFIG_SYSTEM|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const dotGit = path.join(dir, '.git');
+    let st;
+    try {
+      st = lstatSync(dotGit);
+    } catch {
+      if (path.dirname(dir) === dir) return undefined; // not a repo: let git say so
+      continue;
+    }
+    if (!st.isDirectory() || !existsSync(path.join(dotGit, 'HEAD'))) return undefined;
+    const home = process.env.HOME ?? '';
+    const xdg = process.env.XDG_CONFIG_HOME || path.join(home, '.config');
+    for (const file of [path.join(dotGit, 'config'), path.join(home, '.gitconfig'), path.join(xdg, 'git/config'), '/etc/gitconfig']) {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      if (/hookspath|worktree\s*=|\[include|bare\s*=\s*true/i.test(text)) return undefined;
+    }
+    return { root: dir, gitDir: dotGit, hooksDir: path.join(dotGit, 'hooks') };
+  }
 }
 
 /**
