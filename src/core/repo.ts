@@ -54,7 +54,14 @@ function askGit(start: string): Repo {
  * submodules, GIT_DIR, core.hooksPath, includes) is asked of git itself.
  */
 function plainRepo(start: string): Repo | undefined {
-  if (Object.keys(process.env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_GLOBAL|CONFIG_SYSTEM|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
+  const env = process.env;
+  if (Object.keys(env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
+  const home = env.HOME ?? '';
+  // The config files git reads, as git picks them (GIT_CONFIG_GLOBAL / _SYSTEM / _NOSYSTEM honoured).
+  const configs = [
+    ...(env.GIT_CONFIG_GLOBAL !== undefined ? [env.GIT_CONFIG_GLOBAL] : [path.join(home, '.gitconfig'), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git/config')]),
+    ...(env.GIT_CONFIG_NOSYSTEM ? [] : [env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig']),
+  ];
   for (let dir = start; ; dir = path.dirname(dir)) {
     const dotGit = path.join(dir, '.git');
     let st;
@@ -65,9 +72,7 @@ function plainRepo(start: string): Repo | undefined {
       continue;
     }
     if (!st.isDirectory() || !existsSync(path.join(dotGit, 'HEAD'))) return undefined;
-    const home = process.env.HOME ?? '';
-    const xdg = process.env.XDG_CONFIG_HOME || path.join(home, '.config');
-    for (const file of [path.join(dotGit, 'config'), path.join(home, '.gitconfig'), path.join(xdg, 'git/config'), '/etc/gitconfig']) {
+    for (const file of [path.join(dotGit, 'config'), ...configs]) {
       let text = '';
       try {
         text = readFileSync(file, 'utf8');
