@@ -76,6 +76,14 @@ describe('yo cnpg-operator and the bin produce the same repo', () => {
     expect(found.map((g: { namespace: string }) => g.namespace)).toContain('cnpg-operator:app');
   });
 
+  test('--help through Yeoman prints the help and writes nothing', async () => {
+    const b = tmpRepo(START);
+    const before = tree(b);
+    const y = await yeoman(b, ['--help']);
+    expect(y.error).toBeUndefined();
+    expect(tree(b)).toEqual(before);
+  });
+
   test('yo cnpg-operator --help lists the settings with defaults', async () => {
     const { default: Gen } = await import(GENERATOR);
     const help: string = Gen.prototype.help.call({});

@@ -43,6 +43,11 @@ export default class CnpgOperatorGenerator extends Generator {
   }
 
   async prompting(): Promise<void> {
+    if (this.#opt('help')) {
+      // `yo` prints help itself; a run through yeoman-environment with --help must not generate anything.
+      this.log(this.help());
+      return;
+    }
     const flags: Partial<Record<SettingKey, unknown>> = {};
     for (const s of SETTINGS) {
       const v = this.#opt(s.yeomanOption);
