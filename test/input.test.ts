@@ -102,6 +102,9 @@ describe('broken inputs in the repo are refused with the file name, nothing writ
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(shown);
       expect(r.stderr).toMatch(pattern);
+      // One line, naming the file once.
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.split(shown)).toHaveLength(2);
       expect(tree(repo)).toEqual(before);
       expect(commitCount(repo)).toBe(1);
     });

@@ -153,7 +153,7 @@ export async function guard(req: RunRequest, fn: () => Promise<RunResult>): Prom
       return { exitCode: 2 };
     }
     if (e instanceof FileError) {
-      req.err(`error: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+      req.err(`error: ${e.message}`); // "file:line: problem"
       return { exitCode: 2 };
     }
     if (e instanceof RunFailure) {
@@ -208,7 +208,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
       if (VERSION_KEY in settingsOf(c)) carriers.push(c);
     } catch (e) {
       if (!(e instanceof FileError)) throw e;
-      warnings.push(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.message} (skipped in the version census)`);
+      warnings.push(`${e.message} (skipped in the version census)`);
     }
   }
   if (options.allClusters) {
