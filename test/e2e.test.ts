@@ -52,19 +52,6 @@ describe('first run on defaults', () => {
     expect(commitCount(repo)).toBe(count);
   });
 
-  test("a user's staged work stays staged and out of the commit", () => {
-    const repo = tmpRepo({ 'apps/app.yaml': 'a: 1\n' });
-    writeFile(repo, 'apps/app.yaml', 'a: 2\n');
-    writeFile(repo, 'apps/new.yaml', 'b: 1\n');
-    git(repo, 'add', 'apps/app.yaml', 'apps/new.yaml');
-    writeFile(repo, 'apps/unstaged.txt', 'u\n');
-    const staged = git(repo, 'diff', '--cached', '--name-status');
-    expect(bin(repo, ['--yes']).status).toBe(0);
-    expect(lastCommitPaths(repo)).toEqual(ALL_PATHS);
-    expect(git(repo, 'diff', '--cached', '--name-status')).toBe(staged);
-    expect(git(repo, 'status', '--porcelain', 'apps/unstaged.txt')).toBe('?? apps/unstaged.txt\n');
-  });
-
   test('outside a git work tree it writes the files, says the commit was skipped, exits 0', () => {
     const dir = tmpRepo({}, { git: false });
     const r = bin(dir, ['--yes']);
@@ -141,60 +128,81 @@ describe('first run on defaults', () => {
   });
 });
 
-describe('the commit, whatever the repo', () => {
-  test('a sha256 repo: one commit, fsck clean, nothing left staged or modified', () => {
-    const repo = tmpRepo({}, { git: false });
-    git(repo, 'init', '-q', '--object-format=sha256');
-    expect(bin(repo, ['--yes']).status).toBe(0);
-    expect(bin(repo, ['--yes', '--replicas', '3']).status).toBe(0);
-    expect(commitCount(repo)).toBe(2);
-    expect(git(repo, 'rev-parse', 'HEAD').trim()).toHaveLength(64);
-    expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
-    expect(git(repo, 'status', '--porcelain')).toBe('');
-  });
+// Small repos commit with `git commit --only`, large ones (index >= 1 MiB) through plumbing: both are exercised.
+const COMMIT_MODES: [string, Record<string, string>][] = [
+  ['git commit --only', { CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES: String(2 ** 40) }],
+  ['plumbing', { CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES: '0' }],
+];
 
-  test('names git quotes, folders and modes of files beside ours survive; the reflog reads like git commit', () => {
-    const repo = tmpRepo({ '"q\tx': 'x\n', 'b\\c': 'y\n', 'ü.txt': 'z\n', 'kubernetes/clusters/infra/run.sh': '#!/bin/sh\n' });
-    chmodSync(path.join(repo, 'kubernetes/clusters/infra/run.sh'), 0o755);
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'more');
-    const before = git(repo, 'ls-tree', '-r', 'HEAD');
-    expect(bin(repo, ['--yes']).status).toBe(0);
-    const after = git(repo, 'ls-tree', '-r', 'HEAD');
-    for (const line of before.split('\n').filter(Boolean)) expect(after).toContain(line);
-    expect(git(repo, 'reflog', '-1', '--format=%gs').trim()).toBe('commit: feat(databases): add CloudNativePG operator manifests');
-    expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
-    expect(git(repo, 'status', '--porcelain')).toBe('');
-  });
+for (const [mode, env] of COMMIT_MODES) {
+  describe(`the commit, whatever the repo (${mode})`, () => {
+    test("a user's staged work stays staged and out of the commit", () => {
+      const repo = tmpRepo({ 'apps/app.yaml': 'a: 1\n' });
+      writeFile(repo, 'apps/app.yaml', 'a: 2\n');
+      writeFile(repo, 'apps/new.yaml', 'b: 1\n');
+      git(repo, 'add', 'apps/app.yaml', 'apps/new.yaml');
+      writeFile(repo, 'apps/unstaged.txt', 'u\n');
+      const staged = git(repo, 'diff', '--cached', '--name-status');
+      expect(bin(repo, ['--yes'], env).status).toBe(0);
+      expect(lastCommitPaths(repo)).toEqual(ALL_PATHS);
+      expect(git(repo, 'diff', '--cached', '--name-status')).toBe(staged);
+      expect(git(repo, 'status', '--porcelain', 'apps/unstaged.txt')).toBe('?? apps/unstaged.txt\n');
+    });
 
-  test('a linked worktree: the files and the commit land in that worktree, its branch moves', () => {
-    const main = tmpRepo();
-    const wt = path.join(main, '..', path.basename(main) + '-wt');
-    git(main, 'worktree', 'add', '-q', '-b', 'ops', wt);
-    const r = bin(wt, ['--yes']);
-    expect(r.status).toBe(0);
-    expect(existsSync(path.join(wt, OPERATOR, 'ks.yaml'))).toBe(true);
-    expect(existsSync(path.join(main, OPERATOR))).toBe(false);
-    expect(git(main, 'log', '-1', '--format=%s', 'ops').trim()).toBe('feat(databases): add CloudNativePG operator manifests');
-    expect(commitCount(main)).toBe(1);
-    expect(git(wt, 'status', '--porcelain')).toBe('');
-  });
+    test('a sha256 repo: one commit, fsck clean, nothing left staged or modified', () => {
+      const repo = tmpRepo({}, { git: false });
+      git(repo, 'init', '-q', '--object-format=sha256');
+      expect(bin(repo, ['--yes'], env).status).toBe(0);
+      expect(bin(repo, ['--yes', '--replicas', '3'], env).status).toBe(0);
+      expect(commitCount(repo)).toBe(2);
+      expect(git(repo, 'rev-parse', 'HEAD').trim()).toHaveLength(64);
+      expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
+      expect(git(repo, 'status', '--porcelain')).toBe('');
+    });
 
-  test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
-    const repo = tmpRepo();
-    const marker = path.join(repo, '.git', 'hook-ran');
-    writeFile(repo, '.githooks/pre-commit', `#!/bin/sh\ngit diff --cached --name-only > "${marker}"\n`);
-    chmodSync(path.join(repo, '.githooks/pre-commit'), 0o755);
-    git(repo, 'add', '.githooks');
-    git(repo, 'commit', '-q', '-m', 'hooks');
-    git(repo, 'config', 'core.hooksPath', '.githooks');
-    const r = bin(repo, ['--yes']);
-    expect(r.status).toBe(0);
-    expect(commitCount(repo)).toBe(3);
-    // The hook saw exactly the generator's paths staged.
-    expect(readFileSync(marker, 'utf8').split('\n').filter(Boolean).sort()).toEqual(ALL_PATHS);
+    test('names git quotes, folders and modes of files beside ours survive; the reflog reads like git commit', () => {
+      const repo = tmpRepo({ '"q\tx': 'x\n', 'b\\c': 'y\n', 'ü.txt': 'z\n', 'kubernetes/clusters/infra/run.sh': '#!/bin/sh\n' });
+      chmodSync(path.join(repo, 'kubernetes/clusters/infra/run.sh'), 0o755);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'more');
+      const before = git(repo, 'ls-tree', '-r', 'HEAD');
+      expect(bin(repo, ['--yes'], env).status).toBe(0);
+      const after = git(repo, 'ls-tree', '-r', 'HEAD');
+      for (const line of before.split('\n').filter(Boolean)) expect(after).toContain(line);
+      expect(git(repo, 'reflog', '-1', '--format=%gs').trim()).toBe('commit: feat(databases): add CloudNativePG operator manifests');
+      expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
+      expect(git(repo, 'status', '--porcelain')).toBe('');
+    });
+
+    test('a linked worktree: the files and the commit land in that worktree, its branch moves', () => {
+      const main = tmpRepo();
+      const wt = path.join(main, '..', path.basename(main) + '-wt');
+      git(main, 'worktree', 'add', '-q', '-b', 'ops', wt);
+      const r = bin(wt, ['--yes'], env);
+      expect(r.status).toBe(0);
+      expect(existsSync(path.join(wt, OPERATOR, 'ks.yaml'))).toBe(true);
+      expect(existsSync(path.join(main, OPERATOR))).toBe(false);
+      expect(git(main, 'log', '-1', '--format=%s', 'ops').trim()).toBe('feat(databases): add CloudNativePG operator manifests');
+      expect(commitCount(main)).toBe(1);
+      expect(git(wt, 'status', '--porcelain')).toBe('');
+    });
+
+    test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
+      const repo = tmpRepo();
+      const marker = path.join(repo, '.git', 'hook-ran');
+      writeFile(repo, '.githooks/pre-commit', `#!/bin/sh\ngit diff --cached --name-only > "${marker}"\n`);
+      chmodSync(path.join(repo, '.githooks/pre-commit'), 0o755);
+      git(repo, 'add', '.githooks');
+      git(repo, 'commit', '-q', '-m', 'hooks');
+      git(repo, 'config', 'core.hooksPath', '.githooks');
+      const r = bin(repo, ['--yes'], env);
+      expect(r.status).toBe(0);
+      expect(commitCount(repo)).toBe(3);
+      // The hook saw exactly the generator's paths staged.
+      expect(readFileSync(marker, 'utf8').split('\n').filter(Boolean).sort()).toEqual(ALL_PATHS);
+    });
   });
-});
+}
 
 describe('help and version', () => {
   test('--help lists every flag with its default and valid values, and two examples', () => {

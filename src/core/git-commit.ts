@@ -2,17 +2,17 @@
  * Commit exactly the generator's paths, at a cost that follows those paths and not the repo's size.
  *
  * `git commit --only <paths>` refreshes the whole index and rebuilds a temporary one from HEAD: in a 20,000-file
- * repo that is most of a run. When no commit hook is installed, the commit is built from plumbing instead:
+ * repo that is most of a run. For a large index with no commit hook installed, the commit is built from plumbing:
  * blobs with `hash-object` (clean filters and line-ending rules apply), the trees along the changed paths edited
  * in memory and written with one `mktree --batch`, then `commit-tree` and `update-ref HEAD <new> <old>`, and
- * finally the real index is updated for those paths only. Other staged work is never touched. With a hook
- * installed, `git commit --only` runs so the hooks see exactly what git shows them.
+ * finally the real index is updated for those paths only. Other staged work is never touched. A small index, or
+ * a hook installed, takes `git commit --only`: two processes, and the hooks see exactly what git shows them.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { type Repo, git } from './repo.js';
+import { type GitResult, type Repo, git } from './repo.js';
 
 export interface CommitOutcome {
   ok: boolean;
@@ -36,35 +36,78 @@ function hasCommitHooks(repo: Repo): boolean {
   });
 }
 
-export function commitPaths(repo: Repo, paths: string[], message: string): CommitOutcome {
-  if (!hasCommitHooks(repo) && repo.gitDir && process.platform !== 'win32') {
+export interface CommitPath {
+  path: string;
+  /** The file did not exist before this run (so it is not tracked, or only as a deletion). */
+  created: boolean;
+}
+
+/** Above this index size the plumbing commit is used: `git commit --only` refreshes every index entry. */
+const PLUMBING_MIN_INDEX_BYTES = Number(process.env.CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES ?? 1024 * 1024);
+
+function indexBytes(repo: Repo): number {
+  try {
+    return statSync(path.join(repo.gitDir!, 'index')).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function commitPaths(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
+  const paths = changes.map((c) => c.path);
+  // Small index: `git add` + `git commit --only` is two processes and exact git semantics. Large index (and no
+  // commit hooks, which must see what git shows them): plumbing, whose cost does not grow with the repo.
+  if (indexBytes(repo) >= PLUMBING_MIN_INDEX_BYTES && !hasCommitHooks(repo) && process.platform !== 'win32') {
     try {
       return commitWithPlumbing(repo, paths, message);
     } catch {
       // Anything unexpected (an exotic repo layout, an old git): the porcelain path is always correct.
     }
   }
-  return commitWithPorcelain(repo, paths, message);
+  return commitWithPorcelain(repo, changes, message);
 }
 
-/** `git add` (new files only) then `git commit --only`; on failure new files are unstaged again. */
-export function commitWithPorcelain(repo: Repo, paths: string[], message: string): CommitOutcome {
-  const tracked = git(repo.root, ['ls-files', '-z', '--', ...paths]);
-  const known = new Set(tracked.stdout.split('\0').filter(Boolean));
-  const fresh = paths.filter((p) => !known.has(p) && existsSync(path.join(repo.root, p)));
-  if (fresh.length > 0) {
-    const add = git(repo.root, ['add', '--', ...fresh]);
-    if (add.status !== 0) return { ok: false, error: `git add failed: ${add.stderr.trim()}` };
+/**
+ * `git add` for the files this run created, then `git commit --only <paths>`: other staged work stays staged and
+ * out of the commit. On failure the created files are unstaged again. (`maintenance.auto=false` only skips the
+ * extra `git maintenance run --auto` process for this one commit.)
+ */
+function commitWithPorcelain(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
+  let fresh = changes.filter((c) => c.created && existsSync(path.join(repo.root, c.path))).map((c) => c.path);
+  const paths = changes.map((c) => c.path);
+  const attempt = (): GitResult => {
+    if (fresh.length > 0) {
+      const add = git(repo.root, ['add', '--', ...fresh]);
+      if (add.status !== 0) return add;
+    }
+    return git(repo.root, ['-c', 'maintenance.auto=false', 'commit', '--quiet', '--only', '--file=-', '--', ...paths], message);
+  };
+  let c = attempt();
+  if (c.status !== 0 && /did not match any file\(s\) known to git/.test(c.stderr)) {
+    // A file that existed before but was never added (e.g. after --no-commit): ask git which ones are known.
+    if (fresh.length > 0) git(repo.root, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...fresh]);
+    const known = new Set(git(repo.root, ['ls-files', '-z', '--', ...paths]).stdout.split('\0'));
+    fresh = paths.filter((p) => !known.has(p) && existsSync(path.join(repo.root, p)));
+    c = attempt();
   }
-  const commitable = paths.filter((p) => known.has(p) || fresh.includes(p));
-  const c = git(repo.root, ['commit', '--quiet', '--only', '--file=-', '--', ...commitable], message);
   if (c.status !== 0) {
     if (fresh.length > 0) git(repo.root, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...fresh]);
     const reason = (c.stderr.trim() || c.stdout.trim() || `exit code ${c.status}`).split('\n').slice(-6).join('\n');
     return { ok: false, error: `git commit failed: ${reason}` };
   }
-  const head = git(repo.root, ['rev-parse', '--short', 'HEAD']);
-  return { ok: true, hash: head.stdout.trim() };
+  return { ok: true, hash: headShort(repo) };
+}
+
+/** HEAD's commit id, short: read from the ref file when it is a plain one, else asked of git. */
+function headShort(repo: Repo): string {
+  try {
+    const head = readFileSync(path.join(repo.gitDir!, 'HEAD'), 'utf8').trim();
+    const ref = head.startsWith('ref: ') ? readFileSync(path.join(repo.gitDir!, head.slice(5)), 'utf8').trim() : head;
+    if (/^[0-9a-f]{40,64}$/.test(ref)) return ref.slice(0, 7);
+  } catch {
+    /* packed refs, reftable, worktrees: ask git */
+  }
+  return git(repo.root, ['rev-parse', '--short', 'HEAD']).stdout.trim();
 }
 
 interface Entry {
