@@ -1,6 +1,6 @@
 /** Issue 2: the generator end to end through the bin, in real temporary git repos. */
 import { describe, expect, test } from '@jest/globals';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, lastCommitPaths, read, sh, tmpRepo, tree, writeFile } from './helpers/repo.js';
@@ -128,13 +128,22 @@ describe('first run on defaults', () => {
   });
 });
 
-// Small repos commit with `git commit --only`, large ones (index >= 1 MiB) through plumbing: both are exercised.
-const COMMIT_MODES: [string, Record<string, string>][] = [
-  ['git commit --only', { CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES: String(2 ** 40) }],
-  ['plumbing', { CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES: '0' }],
+// Without commit hooks the commit is built from plumbing; with one, `git commit --only` runs: both are exercised.
+function withHook(dir: string): void {
+  const hooks = path.resolve(dir, git(dir, 'rev-parse', '--git-common-dir').trim(), 'hooks');
+  mkdirSync(hooks, { recursive: true });
+  writeFileSync(path.join(hooks, 'post-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+}
+const COMMIT_MODES: [string, (dir: string) => void][] = [
+  ['plumbing, no hooks', () => {}],
+  ['git commit --only, a post-commit hook installed', withHook],
 ];
 
-for (const [mode, env] of COMMIT_MODES) {
+for (const [mode, prepare] of COMMIT_MODES) {
+  const run = (dir: string, args: string[]) => {
+    prepare(dir);
+    return bin(dir, args);
+  };
   describe(`the commit, whatever the repo (${mode})`, () => {
     test("a user's staged work stays staged and out of the commit", () => {
       const repo = tmpRepo({ 'apps/app.yaml': 'a: 1\n' });
@@ -143,7 +152,7 @@ for (const [mode, env] of COMMIT_MODES) {
       git(repo, 'add', 'apps/app.yaml', 'apps/new.yaml');
       writeFile(repo, 'apps/unstaged.txt', 'u\n');
       const staged = git(repo, 'diff', '--cached', '--name-status');
-      expect(bin(repo, ['--yes'], env).status).toBe(0);
+      expect(run(repo, ['--yes']).status).toBe(0);
       expect(lastCommitPaths(repo)).toEqual(ALL_PATHS);
       expect(git(repo, 'diff', '--cached', '--name-status')).toBe(staged);
       expect(git(repo, 'status', '--porcelain', 'apps/unstaged.txt')).toBe('?? apps/unstaged.txt\n');
@@ -152,8 +161,8 @@ for (const [mode, env] of COMMIT_MODES) {
     test('a sha256 repo: one commit, fsck clean, nothing left staged or modified', () => {
       const repo = tmpRepo({}, { git: false });
       git(repo, 'init', '-q', '--object-format=sha256');
-      expect(bin(repo, ['--yes'], env).status).toBe(0);
-      expect(bin(repo, ['--yes', '--replicas', '3'], env).status).toBe(0);
+      expect(run(repo, ['--yes']).status).toBe(0);
+      expect(run(repo, ['--yes', '--replicas', '3']).status).toBe(0);
       expect(commitCount(repo)).toBe(2);
       expect(git(repo, 'rev-parse', 'HEAD').trim()).toHaveLength(64);
       expect(sh(repo, 'git', ['fsck', '--strict']).status).toBe(0);
@@ -166,7 +175,7 @@ for (const [mode, env] of COMMIT_MODES) {
       git(repo, 'add', '-A');
       git(repo, 'commit', '-q', '-m', 'more');
       const before = git(repo, 'ls-tree', '-r', 'HEAD');
-      expect(bin(repo, ['--yes'], env).status).toBe(0);
+      expect(run(repo, ['--yes']).status).toBe(0);
       const after = git(repo, 'ls-tree', '-r', 'HEAD');
       for (const line of before.split('\n').filter(Boolean)) expect(after).toContain(line);
       expect(git(repo, 'reflog', '-1', '--format=%gs').trim()).toBe('commit: feat(databases): add CloudNativePG operator manifests');
@@ -178,7 +187,7 @@ for (const [mode, env] of COMMIT_MODES) {
       const main = tmpRepo();
       const wt = path.join(main, '..', path.basename(main) + '-wt');
       git(main, 'worktree', 'add', '-q', '-b', 'ops', wt);
-      const r = bin(wt, ['--yes'], env);
+      const r = run(wt, ['--yes']);
       expect(r.status).toBe(0);
       expect(existsSync(path.join(wt, OPERATOR, 'ks.yaml'))).toBe(true);
       expect(existsSync(path.join(main, OPERATOR))).toBe(false);
@@ -195,7 +204,7 @@ for (const [mode, env] of COMMIT_MODES) {
       git(repo, 'add', '.githooks');
       git(repo, 'commit', '-q', '-m', 'hooks');
       git(repo, 'config', 'core.hooksPath', '.githooks');
-      const r = bin(repo, ['--yes'], env);
+      const r = run(repo, ['--yes']);
       expect(r.status).toBe(0);
       expect(commitCount(repo)).toBe(3);
       // The hook saw exactly the generator's paths staged.

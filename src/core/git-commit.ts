@@ -2,14 +2,14 @@
  * Commit exactly the generator's paths, at a cost that follows those paths and not the repo's size.
  *
  * `git commit --only <paths>` refreshes the whole index and rebuilds a temporary one from HEAD: in a 20,000-file
- * repo that is most of a run. For a large index with no commit hook installed, the commit is built from plumbing:
- * blobs with `hash-object` (clean filters and line-ending rules apply), the trees along the changed paths edited
- * in memory and written with one `mktree --batch`, then `commit-tree` and `update-ref HEAD <new> <old>`, and
- * finally the real index is updated for those paths only. Other staged work is never touched. A small index, or
- * a hook installed, takes `git commit --only`: two processes, and the hooks see exactly what git shows them.
+ * repo that is most of a run. With no commit hook installed, the commit is built from plumbing instead: our paths
+ * are staged with `update-index` (the repo's clean filters and line-ending rules apply), the trees along them are
+ * edited in memory from HEAD's and written with one `mktree --batch`, then `commit-tree` and
+ * `update-ref HEAD <new> <old>`. Other staged work is never touched; if the commit fails, our paths are unstaged.
+ * With a hook installed, `git commit --only` runs so the hooks see exactly what git shows them.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { type GitResult, type Repo, git } from './repo.js';
@@ -42,26 +42,12 @@ export interface CommitPath {
   created: boolean;
 }
 
-/** Above this index size the plumbing commit is used: `git commit --only` refreshes every index entry. */
-const PLUMBING_MIN_INDEX_BYTES = Number(process.env.CNPG_OPERATOR_PLUMBING_MIN_INDEX_BYTES ?? 1024 * 1024);
-
-function indexBytes(repo: Repo): number {
-  try {
-    return statSync(path.join(repo.gitDir!, 'index')).size;
-  } catch {
-    return 0;
-  }
-}
-
 export function commitPaths(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
-  const paths = changes.map((c) => c.path);
-  // Small index: `git add` + `git commit --only` is two processes and exact git semantics. Large index (and no
-  // commit hooks, which must see what git shows them): plumbing, whose cost does not grow with the repo.
-  if (indexBytes(repo) >= PLUMBING_MIN_INDEX_BYTES && !hasCommitHooks(repo) && process.platform !== 'win32') {
+  if (!hasCommitHooks(repo) && process.platform !== 'win32') {
     try {
-      return commitWithPlumbing(repo, paths, message);
+      return commitWithPlumbing(repo, changes.map((c) => c.path), message);
     } catch {
-      // Anything unexpected (an exotic repo layout, an old git): the porcelain path is always correct.
+      // Anything unexpected (an exotic repo layout, a git older than 2.36): `git commit --only` is always right.
     }
   }
   return commitWithPorcelain(repo, changes, message);
@@ -136,42 +122,47 @@ interface Read {
   head?: string;
   headTree?: string;
   trees: Map<string, Map<string, Entry>>;
-  blobs: string[];
+  /** Staged blob id per path; undefined for a path that is gone (a removal). */
+  blobs: (string | undefined)[];
 }
 
-/** Batch 1: HEAD and the trees of `dirs` ('' = root) with cat-file, and the new blobs with hash-object. */
-function readAndHash(repo: Repo, dirs: string[], present: string[]): Read {
-  const r = sh(
-    repo,
-    'set -e; git cat-file --batch; if [ $# -gt 0 ]; then git hash-object -w -- "$@"; fi',
-    present,
-    ['HEAD', ...dirs.map((d) => (d === '' ? 'HEAD^{tree}' : `HEAD:${d}`))].join('\n') + '\n',
-  );
+/**
+ * Batch 1: stage exactly our paths in the user's index (`update-index` hashes them with the repo's filters), then
+ * one `cat-file --batch-command` reads HEAD, the trees of `dirs` ('' = root) and the staged blob ids.
+ */
+function stageAndRead(repo: Repo, dirs: string[], paths: string[]): Read {
+  const commands = ['contents HEAD', ...dirs.map((d) => `contents ${d === '' ? 'HEAD^{tree}' : `HEAD:${d}`}`), ...paths.map((p) => `info :${p}`)];
+  const r = sh(repo, 'set -e; git update-index --add --remove -- "$@"; git cat-file --batch-command', paths, commands.join('\n') + '\n');
   if (r.status !== 0) throw new PlumbingError(r.stderr.trim());
   const out = r.stdout;
   let pos = 0;
-  const next = (): { type: string; oid: string; body: Buffer } | undefined => {
+  const next = (withBody: boolean): { type: string; oid: string; body: Buffer } | undefined => {
     const nl = out.indexOf(10, pos);
+    if (nl < 0) throw new PlumbingError('cat-file answered short');
     const header = out.subarray(pos, nl).toString('utf8');
     pos = nl + 1;
     const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
     if (!m) return undefined; // "<name> missing"
+    if (!withBody) return { type: m[2], oid: m[1], body: Buffer.alloc(0) };
     const body = out.subarray(pos, pos + Number(m[3]));
     pos += Number(m[3]) + 1;
     return { type: m[2], oid: m[1], body };
   };
   let head: string | undefined;
   let headTree: string | undefined;
-  const h = next();
+  const h = next(true);
   if (h) {
     if (h.type !== 'commit') throw new PlumbingError('HEAD is not a commit');
     head = h.oid;
     headTree = /^tree ([0-9a-f]+)$/m.exec(h.body.toString('utf8'))?.[1];
   }
-  const objects = dirs.map(() => next());
-  const blobs = out.subarray(pos).toString('utf8').split('\n').filter(Boolean);
-  if (blobs.length !== present.length) throw new PlumbingError('hash-object answered short');
-  const rawLen = blobs[0] ? blobs[0].length / 2 : (head?.length ?? 40) / 2;
+  const objects = dirs.map(() => next(true));
+  const blobs = paths.map((p) => {
+    const o = next(false);
+    if (o && o.type !== 'blob') throw new PlumbingError(`${p} is not a file in the index`);
+    return o?.oid;
+  });
+  const rawLen = (blobs.find(Boolean) ?? head ?? '0'.repeat(40)).length / 2;
   const trees = new Map<string, Map<string, Entry>>();
   dirs.forEach((d, i) => {
     const obj = objects[i];
@@ -212,11 +203,10 @@ function mktreeName(name: string): string {
 }
 
 const MKTREE_MISMATCH = 90;
-const INDEX_FAILED = 91;
 
-// Batch 2 (trees on stdin; $1 expected tree ids, $2 root tree, $3 parent, $4 old HEAD, $5 reflog line,
-// $6 message, then our paths): write the trees, checking git computes the ids we did; commit; move HEAD from
-// the commit we read (refused if it moved meanwhile); then stage exactly our paths in the user's index.
+// Batch 2 (trees on stdin; $1 expected tree ids, $2 root tree, $3 parent, $4 old HEAD, $5 reflog line, $6 message):
+// write the trees, checking git computes the ids we did; commit; move HEAD from the commit we read (refused if it
+// moved meanwhile).
 const COMMIT_SCRIPT = [
   'set -e',
   'made=$(git mktree --batch)',
@@ -224,11 +214,27 @@ const COMMIT_SCRIPT = [
   'if [ -n "$3" ]; then c=$(git commit-tree "$2" -p "$3" -m "$6"); else c=$(git commit-tree "$2" -m "$6"); fi',
   'git update-ref -m "$5" HEAD "$c" "$4"',
   'echo "$c"',
-  'shift 6',
-  'git update-index --add --remove -- "$@" || exit ' + INDEX_FAILED,
 ].join('\n');
 
 function commitWithPlumbing(repo: Repo, paths: string[], message: string): CommitOutcome {
+  let staged = false;
+  try {
+    const outcome = plumb(repo, paths, message, () => (staged = true));
+    if (!outcome.ok) unstage(repo, paths);
+    return outcome;
+  } catch (e) {
+    if (staged) unstage(repo, paths);
+    throw e;
+  }
+}
+
+/** Put our paths in the index back to HEAD's version (the commit did not happen). */
+function unstage(repo: Repo, paths: string[]): void {
+  const reset = git(repo.root, ['reset', '--quiet', '--', ...paths]);
+  if (reset.status !== 0) git(repo.root, ['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...paths]);
+}
+
+function plumb(repo: Repo, paths: string[], message: string, onStaged: () => void): CommitOutcome {
   const dirsOf = (p: string) => {
     const out: string[] = [];
     for (let d = path.posix.dirname(p); ; d = path.posix.dirname(d)) {
@@ -238,11 +244,11 @@ function commitWithPlumbing(repo: Repo, paths: string[], message: string): Commi
     return out;
   };
   const dirs = [...new Set(paths.flatMap(dirsOf))];
-  const present = paths.filter((p) => existsSync(path.join(repo.root, p)));
-  const { head, headTree, trees, blobs } = readAndHash(repo, dirs, present);
-  const hexLen = (blobs[0] ?? head ?? '').length || 40;
+  onStaged();
+  const { head, headTree, trees, blobs } = stageAndRead(repo, dirs, paths);
+  const hexLen = (blobs.find(Boolean) ?? head ?? '').length || 40;
   const algo = hexLen === 64 ? 'sha256' : 'sha1';
-  const blobOf = new Map(present.map((p, i) => [p, blobs[i]]));
+  const blobOf = new Map(paths.map((p, i) => [p, blobs[i]]));
 
   for (const p of paths) {
     const entries = trees.get(dirsOf(p)[0])!;
@@ -282,10 +288,9 @@ function commitWithPlumbing(repo: Repo, paths: string[], message: string): Commi
   if (head && headTree === rootOid) return { ok: true, empty: true };
 
   const reflog = `commit${head ? '' : ' (initial)'}: ${message.split('\n')[0]}`;
-  const r = sh(repo, COMMIT_SCRIPT, [expect.join('\n'), rootOid, head ?? '', head ?? '0'.repeat(hexLen), reflog, message, ...paths], batch.join('\n\n') + '\n');
+  const r = sh(repo, COMMIT_SCRIPT, [expect.join('\n'), rootOid, head ?? '', head ?? '0'.repeat(hexLen), reflog, message], batch.join('\n\n') + '\n');
   const oid = r.stdout.toString('utf8').trim();
   if (r.status === MKTREE_MISMATCH) throw new PlumbingError('mktree disagrees with the computed trees');
-  if (r.status === INDEX_FAILED) return { ok: true, hash: oid.slice(0, 7), error: `committed, but the index was not updated: ${r.stderr.trim()}` };
   if (r.status !== 0) return { ok: false, error: `git commit failed: ${r.stderr.trim().split('\n').slice(-6).join('\n')}` };
   return { ok: true, hash: oid.slice(0, 7) };
 }
