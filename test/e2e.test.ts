@@ -196,7 +196,19 @@ for (const [mode, prepare] of COMMIT_MODES) {
       expect(git(wt, 'status', '--porcelain')).toBe('');
     });
 
-    test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
+    test('commit.gpgSign is honoured: signing is attempted and its failure stops the commit', () => {
+    const repo = tmpRepo();
+    git(repo, 'config', 'commit.gpgSign', 'true');
+    git(repo, 'config', 'gpg.program', 'false');
+    const before = git(repo, 'diff', '--cached', '--name-only');
+    const r = run(repo, ['--yes']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/git commit failed: .*gpg/is);
+    expect(commitCount(repo)).toBe(1);
+    expect(git(repo, 'diff', '--cached', '--name-only')).toBe(before);
+  });
+
+  test('commit hooks run (core.hooksPath honoured) and a passing hook lets the commit land', () => {
       const repo = tmpRepo();
       const marker = path.join(repo, '.git', 'hook-ran');
       writeFile(repo, '.githooks/pre-commit', `#!/bin/sh\ngit diff --cached --name-only > "${marker}"\n`);

@@ -6,7 +6,8 @@
  * are staged with `update-index` (the repo's clean filters and line-ending rules apply), the trees along them are
  * edited in memory from HEAD's and written with one `mktree --batch`, then `commit-tree` and
  * `update-ref HEAD <new> <old>`. Other staged work is never touched; if the commit fails, our paths are unstaged.
- * With a hook installed, `git commit --only` runs so the hooks see exactly what git shows them.
+ * With a hook installed, or a config the plumbing would not honour (core.hooksPath, commit.gpgSign, includes),
+ * `git commit --only` runs so hooks, signing and the rest behave exactly as git does.
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ export interface CommitPath {
 }
 
 export function commitPaths(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
-  if (!hasCommitHooks(repo) && process.platform !== 'win32') {
+  if (repo.plumbingSafe && !hasCommitHooks(repo) && process.platform !== 'win32') {
     try {
       return commitWithPlumbing(repo, changes.map((c) => c.path), message);
     } catch {

@@ -12,8 +12,13 @@ export interface Repo {
   root: string;
   /** Absolute git dir, when inside a git work tree. */
   gitDir?: string;
-  /** Where git looks for hooks (core.hooksPath honoured). */
+  /** Where git looks for hooks: set only when the config files were read and nothing moves them. */
   hooksDir?: string;
+  /**
+   * True when the repo's config was read and holds nothing a hand-built commit would miss (hooksPath, signing,
+   * includes): only then may the commit be built from plumbing.
+   */
+  plumbingSafe?: boolean;
 }
 
 export interface GitResult {
@@ -40,22 +45,23 @@ export function openRepo(cwd: string): Repo {
 }
 
 function askGit(start: string): Repo {
-  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks']);
+  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
   if (r.status === 0) {
-    const [top, gitDir, hooks] = r.stdout.trim().split('\n');
-    if (top && gitDir) return { root: realpathSync(top), gitDir, hooksDir: hooks ? path.resolve(start, hooks) : undefined };
+    const [top, gitDir] = r.stdout.trim().split('\n');
+    if (top && gitDir) return { root: realpathSync(top), gitDir };
   }
   return { root: start };
 }
 
 /**
  * The common case without spawning git (a fork of Node costs 8+ ms here): a `.git` folder found upwards, no git
- * environment overrides, and no config that could move the hooks or the work tree. Anything else (worktrees,
- * submodules, GIT_DIR, core.hooksPath, includes) is asked of git itself.
+ * environment overrides, and no config that could move the hooks or the work tree or sign commits. Anything else
+ * (worktrees, submodules, GIT_DIR, core.hooksPath, commit.gpgSign, includes) is asked of git itself, and commits
+ * there go through `git commit`.
  */
 function plainRepo(start: string): Repo | undefined {
   const env = process.env;
-  if (Object.keys(env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
+  if (Object.keys(env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|OBJECT_DIRECTORY|INDEX_FILE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
   const home = env.HOME ?? '';
   // The config files git reads, as git picks them (GIT_CONFIG_GLOBAL / _SYSTEM / _NOSYSTEM honoured).
   const configs = [
@@ -79,9 +85,9 @@ function plainRepo(start: string): Repo | undefined {
       } catch {
         continue;
       }
-      if (/hookspath|worktree\s*=|\[include|bare\s*=\s*true/i.test(text)) return undefined;
+      if (/hookspath|gpgsign|worktree\s*=|\[include|bare\s*=\s*true/i.test(text)) return undefined;
     }
-    return { root: dir, gitDir: dotGit, hooksDir: path.join(dotGit, 'hooks') };
+    return { root: dir, gitDir: dotGit, hooksDir: path.join(dotGit, 'hooks'), plumbingSafe: true };
   }
 }
 
