@@ -117,6 +117,15 @@ describe('first run on defaults', () => {
     expect(r.stderr).not.toContain('--depends-on infrastructure-repositories-oci:');
   });
 
+  test('the databases kustomization entry follows the file\'s ./ style', () => {
+    const repo = tmpRepo({
+      'kubernetes/infrastructure/databases/kustomization.yaml': '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
+    });
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    expect(read(repo, 'kubernetes/infrastructure/databases/kustomization.yaml')).toMatch(/  - \.\/dragonfly\/ks\.yaml\n  - \.\/cloudnative-pg\/operator\/ks\.yaml\n$/);
+    expect(bin(repo, ['--yes']).stdout).toContain('nothing changed; no commit');
+  });
+
   test('the databases kustomization keeps what it lists and lists ks.yaml once', () => {
     const repo = tmpRepo({
       'kubernetes/infrastructure/databases/kustomization.yaml': '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  # other databases\n  - redis/ks.yaml\n',

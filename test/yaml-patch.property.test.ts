@@ -638,21 +638,23 @@ describe('addKustomizationResource properties', () => {
           expect(out).toBe(input);
           return;
         }
+        // The entry follows the file's style: `./` when every listed resource has it.
+        const added = entries.length > 0 && entries.every((e) => e.startsWith('./')) ? `./${entry}` : entry;
         const js = parseAllDocuments(out.replace(/^\uFEFF/, ''))[0].toJS() as { resources: string[] };
-        expect(js.resources).toEqual([...entries, entry]);
+        expect(js.resources).toEqual([...entries, added]);
         const outLines = outputLines(out, input, m.framing);
         if (flowLine) {
           const expected = lines.map((l) => l.text);
           const i = expected.findIndex((l) => l.startsWith('resources:'));
-          expected[i] = `resources: [${[...entries, entry].join(', ')}]`;
+          expected[i] = `resources: [${[...entries, added].join(', ')}]`;
           expect(outLines).toEqual(expected);
         } else {
-          const added = alignedAdditions(
+          const additions = alignedAdditions(
             lines.map((l) => l.expected),
             outLines,
-            (l) => l === `${' '.repeat(m.dashCol)}- ${entry}`,
+            (l) => l === `${' '.repeat(m.dashCol)}- ${added}`,
           );
-          expect(added).toHaveLength(1);
+          expect(additions).toHaveLength(1);
         }
         expect(addKustomizationResource(out, KS, entry)).toBe(out);
       }),

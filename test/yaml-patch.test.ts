@@ -808,10 +808,11 @@ describe('addKustomizationResource', () => {
   });
 
   test('appends to a block sequence with the items indentation', () => {
+    // Every listed resource is written ./x, so ours is too.
     const out = addKustomizationResource(KUSTOMIZATION, KS, entry);
-    expect(lineDiff(KUSTOMIZATION, out)).toEqual([`+   - ${entry}`]);
-    expect(out).toContain(`  - ./redis/ks.yaml   # cache\n  - ${entry}\n\ncomponents:`);
-    expect(parse(out).resources).toEqual(['./namespace.yaml', './redis/ks.yaml', entry]);
+    expect(lineDiff(KUSTOMIZATION, out)).toEqual([`+   - ./${entry}`]);
+    expect(out).toContain(`  - ./redis/ks.yaml   # cache\n  - ./${entry}\n\ncomponents:`);
+    expect(parse(out).resources).toEqual(['./namespace.yaml', './redis/ks.yaml', `./${entry}`]);
     const flush = 'kind: Kustomization\nresources:\n- a.yaml\n';
     expect(addKustomizationResource(flush, KS, entry)).toBe(`${flush}- ${entry}\n`);
   });

@@ -275,7 +275,7 @@ function assertEditableScalar(src: Source, node: ParsedNode, what: string): asse
   }
 }
 
-const PLAIN_SAFE = /^[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*$/;
+const PLAIN_SAFE = /^(?:\.\/)?[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*$/;
 
 /**
  * `s` double-quoted: JSON escaping (valid YAML double-quoted escapes), plus
@@ -862,6 +862,9 @@ export function addKustomizationResource(text: string | undefined, file: string,
   const rootCol = src.column(k.root.items[0].key!.range[0]);
   const pair = k.resourcesPair;
   const seq = pair?.value;
+  // Follow the file's own style: when every listed resource is written `./x`, so is ours.
+  const listed = isSeq(seq) ? seq.items.map((i) => (isScalar(i) ? String(i.value) : '')) : [];
+  if (listed.length > 0 && listed.every((v) => v.startsWith('./')) && !entry.startsWith('./')) entry = `./${entry}`;
   if (!pair) {
     const at = src.afterLineOf(contentEnd(k.root));
     const lines = [`${' '.repeat(rootCol)}resources:`, `${' '.repeat(rootCol + 2)}- ${plainOrQuoted(entry)}`];
