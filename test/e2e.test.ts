@@ -117,6 +117,22 @@ describe('first run on defaults', () => {
     expect(r.stderr).not.toContain('--depends-on infrastructure-repositories-oci:');
   });
 
+  test(".yo-rc.json keeps other generators' sections; a CRLF cluster-settings stays CRLF", () => {
+    const other = { 'generator-other': { answer: 42, list: ['a'] } };
+    const repo = tmpRepo({
+      '.yo-rc.json': JSON.stringify(other, null, 2) + '\n',
+      'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS.replace(/\n/g, '\r\n'),
+    });
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    const rc = JSON.parse(read(repo, '.yo-rc.json'));
+    expect(rc['generator-other']).toEqual(other['generator-other']);
+    expect(rc['generator-cnpg-operator'].chartVersion).toBe('0.26.0');
+    const settings = read(repo, 'kubernetes/clusters/infra/cluster-settings.yaml');
+    expect(settings.split('\r\n').length).toBe(settings.split('\n').length);
+    expect(settings).toContain('  CNPG_OPERATOR_VERSION: "0.26.0"\r\n');
+    expect(settings.startsWith(CLUSTER_SETTINGS.replace(/\n/g, '\r\n').trimEnd())).toBe(true);
+  });
+
   test('the databases kustomization entry follows the file\'s ./ style', () => {
     const repo = tmpRepo({
       'kubernetes/infrastructure/databases/kustomization.yaml': '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
