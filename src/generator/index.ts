@@ -88,7 +88,7 @@ export default class CnpgOperatorGenerator extends Generator {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       questions.map((q) =>
         q.choices
-          ? { type: 'list' as const, name: q.key, message: q.message, default: q.default, choices: [...q.choices] }
+          ? { type: 'select' as const, name: q.key, message: q.message, default: q.default, choices: [...q.choices] }
           : { type: 'input' as const, name: q.key, message: q.message, default: q.default, validate: q.validate },
       ) as never,
     );
