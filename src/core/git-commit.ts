@@ -20,6 +20,7 @@ export interface CommitOutcome {
   hash?: string;
   /** True when the paths already matched HEAD: nothing was committed. */
   empty?: boolean;
+  /** Why the commit failed (with ok false). */
   error?: string;
 }
 

@@ -474,7 +474,6 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
     req.err('the written files are on disk, uncommitted');
     return done(1, 'commit failed: files written, not committed');
   }
-  if (outcome.error) req.err(`warning: ${outcome.error}`);
   if (outcome.empty) return done(0, 'the files already match HEAD; no commit');
   return done(0, `committed ${outcome.hash}: ${plan.commitMessage.split('\n')[0]}`, outcome.hash);
 }
