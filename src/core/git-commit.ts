@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { type GitResult, type Repo, git } from './repo.js';
+import { type GitResult, type Repo, catFileReader, git } from './repo.js';
 
 export interface CommitOutcome {
   ok: boolean;
@@ -136,29 +136,16 @@ function stageAndRead(repo: Repo, dirs: string[], paths: string[]): Read {
   const commands = ['contents HEAD', ...dirs.map((d) => `contents ${d === '' ? 'HEAD^{tree}' : `HEAD:${d}`}`), ...paths.map((p) => `info :${p}`)];
   const r = sh(repo, 'set -e; git update-index --add --remove -- "$@"; git cat-file --batch-command', paths, commands.join('\n') + '\n');
   if (r.status !== 0) throw new PlumbingError(r.stderr.trim());
-  const out = r.stdout;
-  let pos = 0;
-  const next = (withBody: boolean): { type: string; oid: string; body: Buffer } | undefined => {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) throw new PlumbingError('cat-file answered short');
-    const header = out.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-    if (!m) return undefined; // "<name> missing"
-    if (!withBody) return { type: m[2], oid: m[1], body: Buffer.alloc(0) };
-    const body = out.subarray(pos, pos + Number(m[3]));
-    pos += Number(m[3]) + 1;
-    return { type: m[2], oid: m[1], body };
-  };
+  const next = catFileReader(r.stdout);
   let head: string | undefined;
   let headTree: string | undefined;
-  const h = next(true);
+  const h = next();
   if (h) {
     if (h.type !== 'commit') throw new PlumbingError('HEAD is not a commit');
     head = h.oid;
     headTree = /^tree ([0-9a-f]+)$/m.exec(h.body.toString('utf8'))?.[1];
   }
-  const objects = dirs.map(() => next(true));
+  const objects = dirs.map(() => next());
   const blobs = paths.map((p) => {
     const o = next(false);
     if (o && o.type !== 'blob') throw new PlumbingError(`${p} is not a file in the index`);

@@ -197,19 +197,41 @@ export function lastGeneratedFiles(repo: Repo, dir: string, paths: string[]): Ma
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error || r.status !== 0) return out;
-  // Output: "<sha> blob <size>\n<content>\n" or "<name> missing\n" per request, in order. Sizes are bytes.
-  const buf = r.stdout;
-  let pos = 0;
-  for (const p of paths) {
-    const nl = buf.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = buf.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (!m) continue;
-    const size = Number(m[1]);
-    out.set(p, buf.subarray(pos, pos + size).toString('utf8'));
-    pos += size + 1;
+  try {
+    const next = catFileReader(r.stdout);
+    for (const p of paths) {
+      const obj = next();
+      if (obj?.type === 'blob') out.set(p, obj.body.toString('utf8'));
+    }
+  } catch {
+    out.clear(); // a short answer: no base rather than a wrong one
   }
   return out;
+}
+
+export interface CatFileObject {
+  oid: string;
+  type: string;
+  body: Buffer;
+}
+
+/**
+ * Reads `git cat-file --batch` / `--batch-command` output, one record per request in order: returns the object,
+ * or undefined for "<name> missing". `withBody: false` for `info` requests, which carry no content.
+ */
+export function catFileReader(out: Buffer): (withBody?: boolean) => CatFileObject | undefined {
+  let pos = 0;
+  return (withBody = true) => {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) throw new Error('git cat-file answered short');
+    const header = out.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!m) return undefined;
+    if (!withBody) return { oid: m[1], type: m[2], body: Buffer.alloc(0) };
+    const size = Number(m[3]);
+    const body = out.subarray(pos, pos + size);
+    pos += size + 1;
+    return { oid: m[1], type: m[2], body };
+  };
 }
