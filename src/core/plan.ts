@@ -17,6 +17,18 @@ export const CRDS_HELMFILE = 'bootstrap/helmfile.d/00-crds.yaml';
 export const YO_RC = '.yo-rc.json';
 export const clusterSettingsPath = (cluster: string) => `kubernetes/clusters/${cluster}/cluster-settings.yaml`;
 
+/** The cluster-settings variable that carries each setting the generator owns there. */
+export const CLUSTER_VARS = { chartVersion: 'CNPG_OPERATOR_VERSION', replicas: 'CNPG_OPERATOR_REPLICAS', storageClass: 'BLOCK_SC' } as const;
+
+/** A cluster's own replicas or storage class, parsed, or undefined when it is not a valid value. */
+export function clusterValue<K extends 'replicas' | 'storageClass'>(setting: K, raw: string): Answers[K] | undefined {
+  try {
+    return parseSetting(setting, raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every file the generator may render, in kustomization order. */
 export const GENERATED_FILES = [
   'namespace.yaml',
@@ -197,20 +209,14 @@ export function makePlan(input: PlanInput): Plan {
     const before = files.get(path);
     const current = before === undefined ? {} : readClusterSettings(before, path);
     // The repo is the truth: a cluster's own BLOCK_SC or replica count stays unless the user set one on this run.
-    const keep = (key: string, setting: SettingKey, value: string): string => {
-      const have = current[key];
-      if (have === undefined || input.explicit.has(setting)) return value;
-      try {
-        parseSetting(setting, have);
-        return have;
-      } catch {
-        return value;
-      }
+    const keep = (setting: 'replicas' | 'storageClass', value: string): string => {
+      const have = current[CLUSTER_VARS[setting]];
+      return have === undefined || input.explicit.has(setting) || clusterValue(setting, have) === undefined ? value : have;
     };
     const values = {
-      CNPG_OPERATOR_VERSION: answers.chartVersion,
-      CNPG_OPERATOR_REPLICAS: keep('CNPG_OPERATOR_REPLICAS', 'replicas', String(answers.replicas)),
-      BLOCK_SC: keep('BLOCK_SC', 'storageClass', answers.storageClass),
+      [CLUSTER_VARS.chartVersion]: answers.chartVersion,
+      [CLUSTER_VARS.replicas]: keep('replicas', String(answers.replicas)),
+      [CLUSTER_VARS.storageClass]: keep('storageClass', answers.storageClass),
     };
     changes.push(patched(path, before, patchClusterSettings(before, path, values)));
   }

@@ -16,6 +16,7 @@ import {
 } from './settings.js';
 import { EXACT_VERSION, chartsShipping, compareVersions, operatorVersionOf } from './versions.js';
 import {
+  CLUSTER_VARS,
   CRDS_HELMFILE,
   DATABASES_KUSTOMIZATION,
   GENERATED_PATHS,
@@ -24,6 +25,7 @@ import {
   type Plan,
   YO_RC,
   clusterSettingsPath,
+  clusterValue,
   makePlan,
   parseYoRc,
   renderGenerated,
@@ -68,7 +70,7 @@ interface VersionSeen {
   chart: string;
 }
 
-const VERSION_KEY = 'CNPG_OPERATOR_VERSION';
+const VERSION_KEY = CLUSTER_VARS.chartVersion;
 
 class RunFailure extends Error {}
 
@@ -276,14 +278,16 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
 
   // Replicas and storage class a target cluster already carries are suggested instead of the defaults.
   const firstSettings = (values.cluster as string[]).find((c) => files.get(clusterSettingsPath(c)) !== undefined);
-  for (const [setting, key] of [['replicas', 'CNPG_OPERATOR_REPLICAS'], ['storageClass', 'BLOCK_SC']] as const) {
+  for (const setting of ['replicas', 'storageClass'] as const) {
+    const key = CLUSTER_VARS[setting];
     const have = firstSettings === undefined ? undefined : settingsOf(firstSettings)[key];
     if (sources[setting] !== 'default' || have === undefined) continue;
-    try {
-      values[setting] = parseSetting(setting, have);
-      sources[setting] = 'repo';
-    } catch {
+    const parsed = clusterValue(setting, have);
+    if (parsed === undefined) {
       warnings.push(`${clusterSettingsPath(firstSettings!)}: ${key} ${JSON.stringify(have)} is not valid (${settingOf(setting).valid}); it will be replaced`);
+    } else {
+      values[setting] = parsed;
+      sources[setting] = 'repo';
     }
   }
 
