@@ -2,10 +2,15 @@
  * Commit exactly the generator's paths, at a cost that follows those paths and not the repo's size.
  *
  * `git commit --only <paths>` refreshes the whole index and rebuilds a temporary one from HEAD: in a 20,000-file
- * repo that is most of a run. With no commit hook installed, the commit is built from plumbing instead: our paths
- * are staged with `update-index` (the repo's clean filters and line-ending rules apply), the trees along them are
- * edited in memory from HEAD's and written with one `mktree --batch`, then `commit-tree` and
- * `update-ref HEAD <new> <old>`. Other staged work is never touched; if the commit fails, our paths are unstaged.
+ * repo that is most of a run. With no commit hook installed, one of two cheaper ways builds the same commit:
+ *  1. In process (the common case): HEAD's trees are read from the object database, our blobs, the edited trees
+ *     and the commit are written as loose objects, and one sh runs `git update-index` for our paths and
+ *     `git update-ref HEAD <new> <old>`. Only when git's own rules are known to give the same objects: no clean
+ *     filter, ident or encoding attributes on our paths, a plain identity, no alternates or replace refs
+ *     (see nativeBlocker and git-store.ts).
+ *  2. Plumbing: our paths are staged with `update-index` (the repo's filters apply), the trees along them are read
+ *     with `cat-file`, edited in memory and written with `mktree --batch`, then `commit-tree` and `update-ref`.
+ * Other staged work is never touched; if the commit fails, our paths are unstaged.
  * With a hook installed, or a config the plumbing would not honour (core.hooksPath, commit.gpgSign, includes),
  * `git commit --only` runs so hooks, signing and the rest behave exactly as git does.
  */
@@ -13,6 +18,8 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { type GitConfig, configFiles, configValue, readGitConfig } from './git-config.js';
+import { NativeUnsupported, ObjectStore, type TreeEntry, parseTree, readHead, treeBody, treeOrder } from './git-store.js';
 import { type GitResult, type Repo, catFileReader, git } from './repo.js';
 
 export interface CommitOutcome {
@@ -42,10 +49,17 @@ export interface CommitPath {
   path: string;
   /** The file did not exist before this run (so it is not tracked, or only as a deletion). */
   created: boolean;
+  /** What this run wrote there (undefined: the file was removed). */
+  content: string | undefined;
 }
 
 export function commitPaths(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
   if (repo.plumbingSafe && !hasCommitHooks(repo) && process.platform !== 'win32') {
+    try {
+      return commitNative(repo, changes, message);
+    } catch {
+      // Something the in-process objects do not cover (see git-store.ts and nativeBlocker): git's plumbing does it.
+    }
     try {
       return commitWithPlumbing(repo, changes.map((c) => c.path), message);
     } catch {
@@ -53,6 +67,160 @@ export function commitPaths(repo: Repo, changes: CommitPath[], message: string):
     }
   }
   return commitWithPorcelain(repo, changes, message);
+}
+
+const CRUD = /^[\x00-\x20.,:;<>"\\']|[\x00-\x20.,:;<>"\\']$/;
+
+/**
+ * `Name <email> seconds +hhmm` for the author or committer, as git would write it, when git's own sources for it are
+ * plain: GIT_<WHO>_NAME/EMAIL, <who>.name/email, user.name/email, EMAIL. Undefined (git decides) for anything else:
+ * a set GIT_<WHO>_DATE, an identity git would have to guess, or one git would clean up first.
+ */
+export function nativeIdent(cfg: GitConfig, who: 'author' | 'committer', now: Date, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const W = who.toUpperCase();
+  if (env[`GIT_${W}_DATE`] !== undefined) return undefined;
+  const pick = (fromEnv: string | undefined, keys: string[]): string | undefined => {
+    if (fromEnv !== undefined) return fromEnv;
+    for (const k of keys) {
+      const v = configValue(cfg, k);
+      if (v !== undefined) return v ?? undefined;
+    }
+    return undefined;
+  };
+  const name = pick(env[`GIT_${W}_NAME`], [`${who}.name`, 'user.name']);
+  const email = pick(env[`GIT_${W}_EMAIL`], [`${who}.email`, 'user.email']) ?? (env.EMAIL || undefined);
+  for (const v of [name, email]) if (!v || CRUD.test(v) || /[<>\n]/.test(v)) return undefined;
+  const offset = -now.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  const tz = `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return `${name} <${email}> ${Math.floor(now.getTime() / 1000)} ${tz}`;
+}
+
+/** Why objects cannot be written in process for these paths, or undefined when they can. */
+function nativeBlocker(repo: Repo, cfg: GitConfig, changes: CommitPath[]): string | undefined {
+  const env = process.env;
+  if (env.GIT_ALTERNATE_OBJECT_DIRECTORIES !== undefined || env.GIT_REPLACE_REF_BASE !== undefined) return 'object environment';
+  for (const key of cfg.keys()) {
+    if (key.startsWith('extensions.') && key !== 'extensions.objectformat') return key;
+    if (/^core\.(fsync|sharedrepository)/.test(key)) return key;
+  }
+  const enc = configValue(cfg, 'i18n.commitencoding');
+  if (enc !== undefined && !/^utf-?8$/i.test(enc ?? '')) return 'i18n.commitEncoding';
+  // Content with a carriage return could be changed by line-ending rules on the way in; ours never has one.
+  if (changes.some((c) => c.content?.includes('\r'))) return 'carriage return';
+  const gitDir = repo.gitDir!;
+  if (existsSync(path.join(gitDir, 'refs', 'replace'))) return 'replace refs';
+  // Attributes that change what git stores for LF text: clean filters (LFS), ident, working-tree-encoding, macros.
+  const home = env.HOME ?? '';
+  const attrFile = configValue(cfg, 'core.attributesfile');
+  const attributeFiles = [
+    path.join(gitDir, 'info', 'attributes'),
+    typeof attrFile === 'string' ? attrFile.replace(/^~(?=\/)/, home) : path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'attributes'),
+    ...(env.GIT_ATTR_NOSYSTEM ? [] : ['/etc/gitattributes']),
+  ];
+  for (const c of changes) {
+    for (let d = path.posix.dirname(c.path); ; d = path.posix.dirname(d)) {
+      attributeFiles.push(path.join(repo.root, d === '.' ? '' : d, '.gitattributes'));
+      if (d === '.') break;
+    }
+  }
+  for (const f of new Set(attributeFiles)) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    if (/filter|ident|encoding|\[attr\]/i.test(text)) return `attributes in ${f}`;
+  }
+  return undefined;
+}
+
+// One process for what must go through git (trees, blobs and the commit are already written): stage our paths in
+// the user's index (git hashes them to the ids computed here), then move the branch from the commit read (refused
+// if it moved meanwhile). $1 reflog line, $2 new commit ('' when the tree did not change), $3 old commit, then paths.
+const STAGE_AND_MOVE = ['set -e', 'r=$1 n=$2 o=$3', 'shift 3', 'git update-index --add --remove -- "$@"', '[ -z "$n" ] || git update-ref -m "$r" HEAD "$n" "$o"'].join('\n');
+
+/**
+ * The commit built in process: HEAD's trees read (loose or packed), our blobs, the edited trees and the commit
+ * written as loose objects, then one short sh for `update-index` and `update-ref`. Throws (before anything is
+ * staged) when the repo needs something only git knows; the caller then asks git.
+ */
+function commitNative(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
+  const cfg = readGitConfig(configFiles(repo.gitDir!));
+  const blocked = nativeBlocker(repo, cfg, changes);
+  if (blocked) throw new NativeUnsupported(blocked);
+  const now = new Date();
+  const author = nativeIdent(cfg, 'author', now);
+  const committer = nativeIdent(cfg, 'committer', now);
+  if (!author || !committer) throw new NativeUnsupported('identity');
+  const format = configValue(cfg, 'extensions.objectformat');
+  if (format !== undefined && format !== 'sha1' && format !== 'sha256') throw new NativeUnsupported(`object format ${format}`);
+  const store = new ObjectStore(path.join(repo.gitDir!, 'objects'), format === 'sha256' ? 'sha256' : 'sha1');
+  const { oid: head } = readHead(repo.gitDir!, repo.gitDir!);
+
+  let headTree: string | undefined;
+  if (head) {
+    const c = store.read(head);
+    headTree = c.type === 'commit' ? /^tree ([0-9a-f]+)\n/.exec(c.body.toString('latin1'))?.[1] : undefined;
+    if (!headTree) throw new NativeUnsupported('HEAD is not a commit');
+  }
+  // The trees along our paths, from HEAD ('' = root); a folder HEAD does not have starts empty.
+  const trees = new Map<string, Map<string, TreeEntry>>();
+  const treeAt = (dir: string): Map<string, TreeEntry> => {
+    const known = trees.get(dir);
+    if (known) return known;
+    let entries = new Map<string, TreeEntry>();
+    if (dir === '') {
+      if (headTree) entries = parseTree(store.read(headTree).body, store.rawLen);
+    } else {
+      const e = treeAt(parentDir(dir)).get(path.posix.basename(dir));
+      if (e) {
+        if (e.mode !== '40000') throw new NativeUnsupported(`${dir} is not a folder in HEAD`);
+        const t = store.read(e.oid);
+        if (t.type !== 'tree') throw new NativeUnsupported(`${dir} is not a tree`);
+        entries = parseTree(t.body, store.rawLen);
+      }
+    }
+    trees.set(dir, entries);
+    return entries;
+  };
+  for (const c of changes) {
+    const entries = treeAt(parentDir(c.path));
+    const name = path.posix.basename(c.path);
+    const old = entries.get(name);
+    if (old && old.mode === '40000') throw new NativeUnsupported(`${c.path} is a folder in HEAD`);
+    if (c.content === undefined) entries.delete(name);
+    else entries.set(name, { mode: old && (old.mode === '100644' || old.mode === '100755') ? old.mode : '100644', oid: store.write('blob', Buffer.from(c.content, 'utf8')) });
+  }
+  // Deepest folders first, so each parent sees its children's new ids; an emptied folder disappears.
+  const dirs = [...trees.keys()].filter((d) => d !== '').sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const d of dirs) {
+    const entries = trees.get(d)!;
+    const parent = treeAt(parentDir(d));
+    if (entries.size === 0) parent.delete(path.posix.basename(d));
+    else parent.set(path.posix.basename(d), { mode: '40000', oid: store.write('tree', treeBody(entries)) });
+  }
+  const rootTree = store.write('tree', treeBody(trees.get('') ?? new Map()));
+  const unchanged = head !== undefined && rootTree === headTree;
+  let commit = '';
+  if (!unchanged) {
+    const text = `tree ${rootTree}\n${head ? `parent ${head}\n` : ''}author ${author}\ncommitter ${committer}\n\n${message.endsWith('\n') ? message : `${message}\n`}`;
+    commit = store.write('commit', Buffer.from(text, 'utf8'));
+  }
+  const reflog = `commit${head ? '' : ' (initial)'}: ${message.split('\n')[0]}`;
+  const paths = changes.map((c) => c.path);
+  const r = sh(repo, STAGE_AND_MOVE, [reflog, commit, head ?? '0'.repeat(store.rawLen * 2), ...paths], '');
+  if (r.status !== 0) {
+    unstage(repo, paths);
+    return { ok: false, error: `git commit failed: ${r.stderr.trim().split('\n').slice(-6).join('\n')}` };
+  }
+  return unchanged ? { ok: true, empty: true } : { ok: true, hash: commit.slice(0, 7) };
+}
+
+function parentDir(p: string): string {
+  const d = path.posix.dirname(p);
+  return d === '.' ? '' : d;
 }
 
 /**
@@ -98,11 +266,6 @@ function headShort(repo: Repo): string {
   return git(repo.root, ['rev-parse', '--short', 'HEAD']).stdout.trim();
 }
 
-interface Entry {
-  mode: string;
-  oid: string; // hex
-}
-
 class PlumbingError extends Error {}
 
 /**
@@ -123,7 +286,7 @@ function sh(repo: Repo, script: string, args: string[], input: string): { status
 interface Read {
   head?: string;
   headTree?: string;
-  trees: Map<string, Map<string, Entry>>;
+  trees: Map<string, Map<string, TreeEntry>>;
   /** Staged blob id per path; undefined for a path that is gone (a removal). */
   blobs: (string | undefined)[];
 }
@@ -152,36 +315,17 @@ function stageAndRead(repo: Repo, dirs: string[], paths: string[]): Read {
     return o?.oid;
   });
   const rawLen = (blobs.find(Boolean) ?? head ?? '0'.repeat(40)).length / 2;
-  const trees = new Map<string, Map<string, Entry>>();
+  const trees = new Map<string, Map<string, TreeEntry>>();
   dirs.forEach((d, i) => {
     const obj = objects[i];
-    const entries = new Map<string, Entry>();
-    if (obj) {
-      if (obj.type !== 'tree') throw new PlumbingError(`${d} is not a folder in HEAD`);
-      const b = obj.body;
-      for (let p = 0; p < b.length; ) {
-        const sp = b.indexOf(32, p);
-        const nul = b.indexOf(0, sp);
-        entries.set(b.subarray(sp + 1, nul).toString('utf8'), { mode: b.subarray(p, sp).toString('latin1'), oid: b.subarray(nul + 1, nul + 1 + rawLen).toString('hex') });
-        p = nul + 1 + rawLen;
-      }
-    }
-    trees.set(d, entries);
+    if (obj && obj.type !== 'tree') throw new PlumbingError(`${d} is not a folder in HEAD`);
+    trees.set(d, obj ? parseTree(obj.body, rawLen) : new Map());
   });
   return { head, headTree, trees, blobs };
 }
 
-/** Git's tree order: names compared bytewise, a folder as if its name ended in "/". */
-function treeOrder(a: [string, Entry], b: [string, Entry]): number {
-  const ka = Buffer.from(a[0] + (a[1].mode === '40000' ? '/' : ''), 'utf8');
-  const kb = Buffer.from(b[0] + (b[1].mode === '40000' ? '/' : ''), 'utf8');
-  return Buffer.compare(ka, kb);
-}
-
-function treeOid(entries: Map<string, Entry>, algo: string): string {
-  const parts: Buffer[] = [];
-  for (const [name, e] of [...entries].sort(treeOrder)) parts.push(Buffer.from(`${e.mode} ${name}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
-  const body = Buffer.concat(parts);
+function treeOid(entries: Map<string, TreeEntry>, algo: string): string {
+  const body = treeBody(entries);
   return createHash(algo).update(`tree ${body.length}\0`).update(body).digest('hex');
 }
 

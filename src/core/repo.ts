@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { configFiles } from './git-config.js';
 import { FileError } from './yaml-patch.js';
 
 export interface Repo {
@@ -62,12 +63,6 @@ function askGit(start: string): Repo {
 function plainRepo(start: string): Repo | undefined {
   const env = process.env;
   if (Object.keys(env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|OBJECT_DIRECTORY|INDEX_FILE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
-  const home = env.HOME ?? '';
-  // The config files git reads, as git picks them (GIT_CONFIG_GLOBAL / _SYSTEM / _NOSYSTEM honoured).
-  const configs = [
-    ...(env.GIT_CONFIG_GLOBAL !== undefined ? [env.GIT_CONFIG_GLOBAL] : [path.join(home, '.gitconfig'), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git/config')]),
-    ...(env.GIT_CONFIG_NOSYSTEM ? [] : [env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig']),
-  ];
   for (let dir = start; ; dir = path.dirname(dir)) {
     const dotGit = path.join(dir, '.git');
     let st;
@@ -78,7 +73,7 @@ function plainRepo(start: string): Repo | undefined {
       continue;
     }
     if (!st.isDirectory() || !existsSync(path.join(dotGit, 'HEAD'))) return undefined;
-    for (const file of [path.join(dotGit, 'config'), ...configs]) {
+    for (const file of configFiles(dotGit, env)) {
       let text = '';
       try {
         text = readFileSync(file, 'utf8');

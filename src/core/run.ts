@@ -472,7 +472,7 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
     req.err(`warning: ${repo.root} is not inside a git work tree: files written, commit skipped`);
     return done(0, 'not a git work tree: files written, commit skipped');
   }
-  const outcome = commitPaths(repo, plan.writes.map((c) => ({ path: c.path, created: c.before === undefined })), plan.commitMessage);
+  const outcome = commitPaths(repo, plan.writes.map((c) => ({ path: c.path, created: c.before === undefined, content: c.status === 'removed' ? undefined : c.after })), plan.commitMessage);
   if (!outcome.ok) {
     req.err(`error: ${outcome.error}`);
     req.err('the written files are on disk, uncommitted');
