@@ -4,12 +4,15 @@
 // reflog are what git's own commands give (or git is used when a filter would change what is stored).
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseGitConfig } from '../src/core/git-config.js';
-import { ObjectStore, parseTree } from '../src/core/git-store.js';
+import { type IndexChange, stageInIndex } from '../src/core/git-index.js';
+import { moveRef } from '../src/core/git-ref.js';
+import { NativeUnsupported, ObjectStore, parseTree } from '../src/core/git-store.js';
 import { nativeIdent } from '../src/core/git-commit.js';
-import { OPERATOR, bin, commitCount, git, read, sh, tmpRepo, writeFile } from './helpers/repo.js';
+import { OPERATOR, bin, commitCount, git, read, sh, tmpDir, tmpRepo, writeFile } from './helpers/repo.js';
 
 /** Every object git has, as `git cat-file --batch-all-objects --batch` prints them. */
 function allObjects(repo: string): Map<string, { type: string; body: Buffer }> {
@@ -175,10 +178,10 @@ function tracedBin(repo: string, args: string[]): { status: number; git: string[
 }
 
 describe('a run committed in process', () => {
-  test('git runs only to stage our paths and move the branch', () => {
+  test('no git process runs: objects, index and branch are written in process', () => {
     const repo = tmpRepo();
-    expect(tracedBin(repo, ['--yes'])).toEqual({ status: 0, git: ['update-index', 'update-ref'] });
-    expect(tracedBin(repo, ['--yes', '--chart-version', '0.26.1'])).toEqual({ status: 0, git: ['update-index', 'update-ref'] });
+    expect(tracedBin(repo, ['--yes'])).toEqual({ status: 0, git: [] });
+    expect(tracedBin(repo, ['--yes', '--chart-version', '0.26.1'])).toEqual({ status: 0, git: [] });
     expect(commitCount(repo)).toBe(3);
   });
 
@@ -239,5 +242,183 @@ describe('a run committed in process', () => {
     expect(git(repo, 'ls-tree', 'HEAD', 'kubernetes/clusters/infra/cluster-settings.yaml')).toMatch(/^100755 /);
     expect(git(repo, 'rev-parse', 'HEAD:z')).toBe(z);
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The index and the branch, against git's own update-index and update-ref
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Stage `changes` in process in one copy of a repo and with `git update-index` in another; return both. */
+function stageBothWays(make: () => string, changes: Record<string, string | null>): { ours: string; gits: string } {
+  const ours = make();
+  const gits = tmpDir('cnpg-git-');
+  spawnSync('cp', ['-a', `${ours}/.`, gits]);
+  for (const dir of [ours, gits]) {
+    for (const [rel, content] of Object.entries(changes)) {
+      if (content === null) rmSync(path.join(dir, rel), { force: true });
+      else writeFile(dir, rel, content);
+    }
+  }
+  const staged: IndexChange[] = Object.entries(changes).map(([rel, content]) => {
+    if (content === null) return { path: rel };
+    const stat = lstatSync(path.join(ours, rel), { bigint: true });
+    const oid = spawnSync('git', ['hash-object', '-w', '--', rel], { cwd: ours, encoding: 'utf8' }).stdout.trim();
+    return { path: rel, staged: { oid, mode: (stat.mode & 0o100n) !== 0n ? 0o100755 : 0o100644, stat } };
+  });
+  const format = git(ours, 'rev-parse', '--show-object-format').trim() as 'sha1' | 'sha256';
+  stageInIndex(path.join(ours, '.git'), format, staged).commit();
+  git(gits, 'update-index', '--add', '--remove', '--', ...Object.keys(changes));
+  return { ours, gits };
+}
+
+/** What a user sees of an index: entries, the tree it would commit, status, and git's own check of the file. */
+function indexView(dir: string) {
+  return {
+    entries: git(dir, 'ls-files', '-s', '--debug').replace(/^ {2}(ctime|mtime|dev|uid|size).*\n/gm, ''),
+    tree: git(dir, 'write-tree'),
+    status: git(dir, 'status', '--porcelain'),
+    cached: git(dir, 'diff', '--cached', '--name-status'),
+  };
+}
+
+describe('index staged in process', () => {
+  const SEED = 20261126;
+  const names = ['a', 'b', 'kubernetes', 'z', 'é'];
+  const relPath = fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 4 }).map((p) => p.join('/') + '.yaml');
+
+  test('random repos and changes: entries, write-tree, status and staged diff as git update-index leaves them', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(relPath, { minLength: 1, maxLength: 12 }),
+        fc.uniqueArray(relPath, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        fc.constantFrom('sha1', 'sha256'),
+        (existing, ours, removes, format) => {
+          // a/x.yaml and a.yaml/... cannot both exist: keep only paths that fit in one tree
+          const all = [...existing, ...ours];
+          const clash = (p: string) => all.some((q) => q.startsWith(p.slice(0, -5) + '/'));
+          const base = existing.filter((p) => !clash(p));
+          const mine = ours.filter((p) => !clash(p));
+          fc.pre(mine.length > 0);
+          const make = () => {
+            const repo = tmpRepo({}, { git: false });
+            git(repo, 'init', '-q', '-b', 'main', `--object-format=${format}`);
+            for (const p of base) writeFile(repo, p, `base ${p}\n`);
+            writeFile(repo, 'other/staged.txt', 'one\n');
+            git(repo, 'add', '-A');
+            git(repo, 'commit', '-q', '--allow-empty', '-m', 'base'); // leaves a full cache tree
+            writeFile(repo, 'other/staged.txt', 'two\n');
+            git(repo, 'add', 'other/staged.txt'); // someone's staged work
+            return repo;
+          };
+          const changes: Record<string, string | null> = {};
+          mine.forEach((p, i) => (changes[p] = removes[i] && base.includes(p) ? null : `ours ${p}\n`));
+          const { ours: a, gits: b } = stageBothWays(make, changes);
+          expect(indexView(a)).toEqual(indexView(b));
+          expect(sh(a, 'git', ['fsck', '--no-dangling']).status).toBe(0);
+        },
+      ),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+
+  test('a version 3 index (intent-to-add elsewhere) and a resolve-undo record are carried over', () => {
+    const make = () => {
+      const repo = tmpRepo({ 'c.txt': 'base\n', 'keep/x.yaml': 'x\n' });
+      git(repo, 'checkout', '-q', '-b', 'side');
+      writeFile(repo, 'c.txt', 'side\n');
+      git(repo, 'commit', '-qam', 'side');
+      git(repo, 'checkout', '-q', 'main');
+      writeFile(repo, 'c.txt', 'main\n');
+      git(repo, 'commit', '-qam', 'main');
+      sh(repo, 'git', ['merge', '-q', 'side']); // conflicts
+      writeFile(repo, 'c.txt', 'resolved\n');
+      git(repo, 'add', 'c.txt'); // REUC
+      writeFile(repo, 'new/ita.txt', 'i\n');
+      git(repo, 'add', '-N', 'new/ita.txt'); // version 3
+      return repo;
+    };
+    const { ours, gits } = stageBothWays(make, { 'keep/x.yaml': 'ours\n', 'keep/y.yaml': 'new\n' });
+    expect(readFileSync(path.join(ours, '.git/index')).readUInt32BE(4)).toBe(3);
+    expect(readFileSync(path.join(ours, '.git/index')).includes('REUC')).toBe(true);
+    expect(indexView(ours)).toEqual(indexView(gits));
+    expect(git(ours, 'ls-files', '--resolve-undo')).toBe(git(gits, 'ls-files', '--resolve-undo'));
+  });
+
+  const refusals: [string, (repo: string) => void, Record<string, string>][] = [
+    ['a version 4 index', (r) => git(r, 'update-index', '--index-version', '4'), { 'a.yaml': 'x\n' }],
+    ['a split index', (r) => git(r, 'update-index', '--split-index'), { 'a.yaml': 'x\n' }],
+    ['an untracked cache', (r) => (git(r, 'config', 'core.untrackedCache', 'true'), git(r, 'update-index', '--untracked-cache'), git(r, 'status')), { 'a.yaml': 'x\n' }],
+    [
+      'a conflict on our path',
+      (r) => {
+        const oid = git(r, 'rev-parse', 'HEAD:a.yaml').trim();
+        spawnSync('git', ['update-index', '--index-info'], { cwd: r, input: `0 ${'0'.repeat(40)}\ta.yaml\n100644 ${oid} 1\ta.yaml\n100644 ${oid} 2\ta.yaml\n` });
+      },
+      { 'a.yaml': 'x\n' },
+    ],
+    ['a folder where our file goes', () => {}, { 'dir.yaml': 'x\n', 'sub/in.yaml': 'y\n' }],
+    ['a file where our folder goes', () => {}, { 'file/x.yaml': 'x\n' }],
+  ];
+  for (const [what, setup, changes] of refusals) {
+    test(`left to git: ${what}; the index is untouched and unlocked`, () => {
+      const repo = tmpRepo({ 'a.yaml': 'a\n', 'dir.yaml/keep': 'k\n', file: 'f\n', 'sub/in.yaml/deep': 'd\n' });
+      setup(repo);
+      const before = readFileSync(path.join(repo, '.git/index'));
+      const stat = lstatSync(path.join(repo, 'a.yaml'), { bigint: true });
+      const staged = Object.keys(changes).map((rel) => ({ path: rel, staged: { oid: '1'.repeat(40), mode: 0o100644, stat } }));
+      expect(() => stageInIndex(path.join(repo, '.git'), 'sha1', staged)).toThrow(NativeUnsupported);
+      expect(readFileSync(path.join(repo, '.git/index')).equals(before)).toBe(true);
+      expect(existsSync(path.join(repo, '.git/index.lock'))).toBe(false);
+    });
+  }
+});
+
+describe('branch moved in process', () => {
+  const nextCommit = (repo: string, parent: string | undefined) =>
+    git(repo, 'commit-tree', git(repo, 'write-tree').trim(), ...(parent ? ['-p', parent] : []), '-m', 'next').trim();
+  const move = (repo: string, commit: string, old: string | undefined, extra: Partial<Parameters<typeof moveRef>[1]> = {}) => {
+    const committer = sh(repo, 'git', ['var', 'GIT_COMMITTER_IDENT']).stdout.trim();
+    return moveRef(path.join(repo, '.git'), { ref: 'refs/heads/main', old, new: commit, committer, message: 'commit: next', logAll: 'true', ...extra });
+  };
+
+  test('a loose ref and a packed one move, with the reflog lines git update-ref writes', () => {
+    for (const pack of [false, true]) {
+      const repo = tmpRepo();
+      if (pack) git(repo, 'pack-refs', '--all');
+      const old = git(repo, 'rev-parse', 'HEAD').trim();
+      const commit = nextCommit(repo, old);
+      const twin = tmpDir('cnpg-twin-');
+      spawnSync('cp', ['-a', `${repo}/.`, twin]);
+      expect(move(repo, commit, old)).toBeUndefined();
+      git(twin, 'update-ref', '-m', 'commit: next', 'HEAD', commit, old);
+      for (const ref of ['HEAD', 'main']) {
+        expect(git(repo, 'reflog', 'show', '--format=%H %gs', ref)).toBe(git(twin, 'reflog', 'show', '--format=%H %gs', ref));
+      }
+      expect(git(repo, 'rev-parse', 'main').trim()).toBe(commit);
+      expect(sh(repo, 'git', ['fsck']).status).toBe(0);
+    }
+  });
+
+  test('a branch that moved meanwhile, or a held lock, is refused and left as it was', () => {
+    const repo = tmpRepo();
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    const commit = nextCommit(repo, head);
+    expect(move(repo, commit, '1'.repeat(40))).toMatch(/cannot lock ref 'refs\/heads\/main'/);
+    writeFileSync(path.join(repo, '.git/refs/heads/main.lock'), '');
+    expect(move(repo, commit, head)).toMatch(/main.lock exists/);
+    expect(git(repo, 'rev-parse', 'HEAD').trim()).toBe(head);
+    expect(git(repo, 'reflog', 'show', '--format=%gs', 'main').trim().split('\n')).toHaveLength(1);
+  });
+
+  test('the first commit on an unborn branch; core.logAllRefUpdates=false writes no new reflog', () => {
+    const repo = tmpRepo({ 'a.txt': 'a\n' }, { git: false });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '-A');
+    const commit = nextCommit(repo, undefined);
+    expect(move(repo, commit, undefined, { message: 'commit (initial): next', logAll: 'false' })).toBeUndefined();
+    expect(git(repo, 'rev-parse', 'HEAD').trim()).toBe(commit);
+    expect(existsSync(path.join(repo, '.git/logs/HEAD'))).toBe(false);
   });
 });

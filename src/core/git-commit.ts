@@ -15,10 +15,12 @@
  * `git commit --only` runs so hooks, signing and the rest behave exactly as git does.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { type GitConfig, configFiles, configValue, readGitConfig } from './git-config.js';
+import { type IndexChange, stageInIndex } from './git-index.js';
+import { moveRef } from './git-ref.js';
 import { NativeUnsupported, ObjectStore, type TreeEntry, parseTree, readHead, treeBody, treeOrder } from './git-store.js';
 import { type GitResult, type Repo, catFileReader, git } from './repo.js';
 
@@ -102,8 +104,15 @@ function nativeBlocker(repo: Repo, cfg: GitConfig, changes: CommitPath[]): strin
   if (env.GIT_ALTERNATE_OBJECT_DIRECTORIES !== undefined || env.GIT_REPLACE_REF_BASE !== undefined) return 'object environment';
   for (const key of cfg.keys()) {
     if (key.startsWith('extensions.') && key !== 'extensions.objectformat') return key;
-    if (/^core\.(fsync|sharedrepository)/.test(key)) return key;
+    // settings that change how git writes objects, the index or refs
+    if (/^core\.(fsync|sharedrepository|splitindex|untrackedcache|fsmonitor)|^(index|feature)\./.test(key)) return key;
   }
+  const filemode = configValue(cfg, 'core.filemode');
+  if (filemode !== undefined && !gitBool(filemode)) return 'core.filemode false';
+  const ignorecase = configValue(cfg, 'core.ignorecase');
+  if (ignorecase !== undefined && gitBool(ignorecase)) return 'core.ignorecase true';
+  // hooks git would run for an index or ref update
+  if (repo.hooksDir && ['reference-transaction', 'post-index-change'].some((h) => existsSync(path.join(repo.hooksDir!, h)))) return 'index or ref hook';
   const enc = configValue(cfg, 'i18n.commitencoding');
   if (enc !== undefined && !/^utf-?8$/i.test(enc ?? '')) return 'i18n.commitEncoding';
   // Content with a carriage return could be changed by line-ending rules on the way in; ours never has one.
@@ -136,15 +145,11 @@ function nativeBlocker(repo: Repo, cfg: GitConfig, changes: CommitPath[]): strin
   return undefined;
 }
 
-// One process for what must go through git (trees, blobs and the commit are already written): stage our paths in
-// the user's index (git hashes them to the ids computed here), then move the branch from the commit read (refused
-// if it moved meanwhile). $1 reflog line, $2 new commit ('' when the tree did not change), $3 old commit, then paths.
-const STAGE_AND_MOVE = ['set -e', 'r=$1 n=$2 o=$3', 'shift 3', 'git update-index --add --remove -- "$@"', '[ -z "$n" ] || git update-ref -m "$r" HEAD "$n" "$o"'].join('\n');
-
 /**
- * The commit built in process: HEAD's trees read (loose or packed), our blobs, the edited trees and the commit
- * written as loose objects, then one short sh for `update-index` and `update-ref`. Throws (before anything is
- * staged) when the repo needs something only git knows; the caller then asks git.
+ * The commit built in process, with no git process at all: HEAD's trees read (loose or packed); our blobs, the
+ * edited trees and the commit written as loose objects; our paths staged in index.lock (git-index.ts); the branch
+ * moved with its reflogs (git-ref.ts); then index.lock renamed over the index. Throws before anything git can see
+ * changes when the repo needs something only git knows; the caller then asks git.
  */
 function commitNative(repo: Repo, changes: CommitPath[], message: string): CommitOutcome {
   const cfg = readGitConfig(configFiles(repo.gitDir!));
@@ -157,7 +162,7 @@ function commitNative(repo: Repo, changes: CommitPath[], message: string): Commi
   const format = configValue(cfg, 'extensions.objectformat');
   if (format !== undefined && format !== 'sha1' && format !== 'sha256') throw new NativeUnsupported(`object format ${format}`);
   const store = new ObjectStore(path.join(repo.gitDir!, 'objects'), format === 'sha256' ? 'sha256' : 'sha1');
-  const { oid: head } = readHead(repo.gitDir!, repo.gitDir!);
+  const { ref, oid: head } = readHead(repo.gitDir!, repo.gitDir!);
 
   let headTree: string | undefined;
   if (head) {
@@ -185,13 +190,25 @@ function commitNative(repo: Repo, changes: CommitPath[], message: string): Commi
     trees.set(dir, entries);
     return entries;
   };
+  // Our files as written: git stages what is on disk, so the mode comes from the file, as `git commit --only` takes it.
+  const staged: IndexChange[] = [];
   for (const c of changes) {
     const entries = treeAt(parentDir(c.path));
     const name = path.posix.basename(c.path);
-    const old = entries.get(name);
-    if (old && old.mode === '40000') throw new NativeUnsupported(`${c.path} is a folder in HEAD`);
-    if (c.content === undefined) entries.delete(name);
-    else entries.set(name, { mode: old && (old.mode === '100644' || old.mode === '100755') ? old.mode : '100644', oid: store.write('blob', Buffer.from(c.content, 'utf8')) });
+    if (entries.get(name)?.mode === '40000') throw new NativeUnsupported(`${c.path} is a folder in HEAD`);
+    const st = lstatSync(path.join(repo.root, c.path), { bigint: true, throwIfNoEntry: false });
+    if (c.content === undefined) {
+      if (st) throw new NativeUnsupported(`${c.path} is still on disk`);
+      entries.delete(name);
+      staged.push({ path: c.path });
+      continue;
+    }
+    const body = Buffer.from(c.content, 'utf8');
+    if (!st?.isFile() || st.size !== BigInt(body.length)) throw new NativeUnsupported(`${c.path} on disk is not what was written`);
+    const mode = (st.mode & 0o100n) !== 0n ? 0o100755 : 0o100644;
+    const oid = store.write('blob', body);
+    entries.set(name, { mode: mode.toString(8), oid });
+    staged.push({ path: c.path, staged: { oid, mode, stat: st } });
   }
   // Deepest folders first, so each parent sees its children's new ids; an emptied folder disappears.
   const dirs = [...trees.keys()].filter((d) => d !== '').sort((a, b) => b.split('/').length - a.split('/').length);
@@ -203,19 +220,42 @@ function commitNative(repo: Repo, changes: CommitPath[], message: string): Commi
   }
   const rootTree = store.write('tree', treeBody(trees.get('') ?? new Map()));
   const unchanged = head !== undefined && rootTree === headTree;
-  let commit = '';
-  if (!unchanged) {
+
+  // The index is written to index.lock first and only takes effect once the branch has moved.
+  const index = stageInIndex(repo.gitDir!, store.algo, staged);
+  if (unchanged) {
+    index.commit();
+    return { ok: true, empty: true };
+  }
+  let moved: string | undefined;
+  let commit: string;
+  try {
     const text = `tree ${rootTree}\n${head ? `parent ${head}\n` : ''}author ${author}\ncommitter ${committer}\n\n${message.endsWith('\n') ? message : `${message}\n`}`;
     commit = store.write('commit', Buffer.from(text, 'utf8'));
+    const logAll = configValue(cfg, 'core.logallrefupdates');
+    moved = moveRef(repo.gitDir!, {
+      ref,
+      old: head,
+      new: commit,
+      committer,
+      message: `commit${head ? '' : ' (initial)'}: ${message.split('\n')[0]}`,
+      logAll: logAll === 'always' ? 'always' : logAll === undefined || gitBool(logAll) ? 'true' : 'false',
+    });
+  } catch (e) {
+    index.rollback();
+    throw e;
   }
-  const reflog = `commit${head ? '' : ' (initial)'}: ${message.split('\n')[0]}`;
-  const paths = changes.map((c) => c.path);
-  const r = sh(repo, STAGE_AND_MOVE, [reflog, commit, head ?? '0'.repeat(store.rawLen * 2), ...paths], '');
-  if (r.status !== 0) {
-    unstage(repo, paths);
-    return { ok: false, error: `git commit failed: ${r.stderr.trim().split('\n').slice(-6).join('\n')}` };
+  if (moved) {
+    index.rollback();
+    return { ok: false, error: `git commit failed: ${moved}` };
   }
-  return unchanged ? { ok: true, empty: true } : { ok: true, hash: commit.slice(0, 7) };
+  index.commit();
+  return { ok: true, hash: commit.slice(0, 7) };
+}
+
+/** A git boolean value (a bare key is true). */
+function gitBool(v: string | null): boolean {
+  return v === null || /^(true|yes|on|1)$/i.test(v);
 }
 
 function parentDir(p: string): string {
