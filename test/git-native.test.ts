@@ -275,7 +275,7 @@ function stageBothWays(make: () => string, changes: Record<string, string | null
 /** What a user sees of an index: entries, the tree it would commit, status, and git's own check of the file. */
 function indexView(dir: string) {
   return {
-    entries: git(dir, 'ls-files', '-s', '--debug').replace(/^ {2}(ctime|mtime|dev|uid|size).*\n/gm, ''),
+    entries: spawnSync('git', ['ls-files', '-s', '--debug'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.replace(/^ {2}(ctime|mtime|dev|uid|size).*\n/gm, ''),
     tree: git(dir, 'write-tree'),
     status: git(dir, 'status', '--porcelain'),
     cached: git(dir, 'diff', '--cached', '--name-status'),
@@ -321,6 +321,29 @@ describe('index staged in process', () => {
       ),
       { seed: SEED, numRuns: 40 },
     );
+  });
+
+  test('a big index (3,000 entries, long names, several buffers of reading): as git update-index leaves it', () => {
+    const deep = Array.from({ length: 6 }, (_, i) => `folder-${i}-${'n'.repeat(40)}`).join('/');
+    const make = () => {
+      const repo = tmpRepo({}, { git: false });
+      git(repo, 'init', '-q', '-b', 'main');
+      for (let i = 0; i < 3000; i++) writeFile(repo, `${i % 3 ? deep : 'apps'}/f${String(i).padStart(4, '0')}.yaml`, `${i}\n`);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'many');
+      return repo;
+    };
+    const { ours, gits } = stageBothWays(make, {
+      'a.yaml': 'first\n',
+      [`${deep}/f0001.yaml`]: 'changed\n',
+      [`${deep}/f1501.yaml`]: null,
+      [`${deep}/f1502.yaml-new`]: 'between\n',
+      'apps/f2999.yaml': 'last one\n',
+      'zz/end.yaml': 'after all\n',
+    });
+    expect(readFileSync(path.join(ours, '.git/index')).length).toBeGreaterThan(4 * 65536);
+    expect(indexView(ours).entries).toContain('zz/end.yaml');
+    expect(indexView(ours)).toEqual(indexView(gits));
   });
 
   test('a version 3 index (intent-to-add elsewhere) and a resolve-undo record are carried over', () => {

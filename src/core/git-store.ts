@@ -25,9 +25,9 @@ const OFS_DELTA = 6;
 const REF_DELTA = 7;
 
 interface PackIndex {
+  idxPath: string;
   packPath: string;
   fanout: Uint32Array;
-  idx: Buffer;
   count: number;
 }
 
@@ -114,12 +114,21 @@ export class ObjectStore {
     } catch {
       /* no packs */
     }
+    // Only the header and fan-out table are read here; lookups read the few id and offset slots they probe
+    // (a big repo's index is megabytes, and reading it whole would cost more than the lookups).
     this.#packs = names.map((n) => {
-      const idx = readFileSync(path.join(dir, n));
-      if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new NativeUnsupported(`pack index ${n} is not version 2`);
+      const idxPath = path.join(dir, n);
+      const head = Buffer.alloc(8 + 256 * 4);
+      const fd = openSync(idxPath, 'r');
+      try {
+        if (readSync(fd, head, 0, head.length, 0) !== head.length) throw new NativeUnsupported(`pack index ${n} is cut short`);
+      } finally {
+        closeSync(fd);
+      }
+      if (head.readUInt32BE(0) !== 0xff744f63 || head.readUInt32BE(4) !== 2) throw new NativeUnsupported(`pack index ${n} is not version 2`);
       const fanout = new Uint32Array(256);
-      for (let i = 0; i < 256; i++) fanout[i] = idx.readUInt32BE(8 + i * 4);
-      return { packPath: path.join(dir, n.slice(0, -4) + '.pack'), fanout, idx, count: fanout[255] };
+      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(8 + i * 4);
+      return { idxPath, packPath: path.join(dir, n.slice(0, -4) + '.pack'), fanout, count: fanout[255] };
     });
     return this.#packs;
   }
@@ -129,21 +138,31 @@ export class ObjectStore {
     const first = raw[0];
     let lo = first === 0 ? 0 : p.fanout[first - 1];
     let hi = p.fanout[first];
+    if (lo >= hi) return undefined;
     const base = 8 + 256 * 4;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = Buffer.compare(p.idx.subarray(base + mid * this.rawLen, base + (mid + 1) * this.rawLen), raw);
-      if (c === 0) {
-        const offsets = base + p.count * (this.rawLen + 4);
-        const small = p.idx.readUInt32BE(offsets + mid * 4);
-        if (!(small & 0x80000000)) return small;
-        const large = offsets + p.count * 4 + (small & 0x7fffffff) * 8;
-        return Number(p.idx.readBigUInt64BE(large));
+    const slot = Buffer.alloc(Math.max(this.rawLen, 8));
+    const fd = openSync(p.idxPath, 'r');
+    const at = (len: number, position: number): Buffer => {
+      if (readSync(fd, slot, 0, len, position) !== len) throw new NativeUnsupported('pack index is cut short');
+      return slot.subarray(0, len);
+    };
+    try {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = Buffer.compare(at(this.rawLen, base + mid * this.rawLen), raw);
+        if (c === 0) {
+          const offsets = base + p.count * (this.rawLen + 4);
+          const small = at(4, offsets + mid * 4).readUInt32BE(0);
+          if (!(small & 0x80000000)) return small;
+          return Number(at(8, offsets + p.count * 4 + (small & 0x7fffffff) * 8).readBigUInt64BE(0));
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
       }
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
+      return undefined;
+    } finally {
+      closeSync(fd);
     }
-    return undefined;
   }
 
   #readPacked(oid: string): GitObject | undefined {
