@@ -17,7 +17,7 @@
 // before every iteration (see workingCopy()); then an untimed `--yes` setup run and the timed `--chart-version`
 // bump. The small repo goes through the same steps. The table is also written to .bench/latest.md.
 //
-// Knobs (environment): BENCH_PAIRS (measured pairs for the slow goals 2 and 3, default 7),
+// Knobs (environment): BENCH_PAIRS (measured pairs for the slow goals 2 and 3, default 11),
 // BENCH_PAIRS_FAST (measured pairs for the sub-second goals 1 and 5, default 15), BENCH_RSS_RUNS (default 7),
 // BENCH_ONLY (comma-separated goal numbers, e.g. `BENCH_ONLY=3`), BENCH_KEEP=1 (keep the temporary work folder),
 // BENCH_VERBOSE=1 (print every sample), BENCH_FRESH_COPY=1 (goal 3: a new copy of the repo per iteration instead
@@ -48,7 +48,7 @@ const intEnv = (name, def, min) => {
   const n = Number.parseInt(process.env[name] ?? '', 10);
   return Number.isFinite(n) ? Math.max(min, n) : def;
 };
-const PAIRS_SLOW = intEnv('BENCH_PAIRS', 7, 7);
+const PAIRS_SLOW = intEnv('BENCH_PAIRS', 11, 7);
 const PAIRS_FAST = intEnv('BENCH_PAIRS_FAST', 15, 7);
 const RSS_RUNS = intEnv('BENCH_RSS_RUNS', 7, 3);
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean));

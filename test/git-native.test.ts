@@ -166,14 +166,14 @@ describe('identity', () => {
 });
 
 /** Run the bin with a `git` first on PATH that logs each subcommand before running the real one. */
-function tracedBin(repo: string, args: string[]): { status: number; git: string[] } {
+function tracedBin(repo: string, args: string[], env: Record<string, string> = {}): { status: number; git: string[] } {
   const shim = path.join(repo, '.git', 'shim');
   mkdirSync(shim, { recursive: true });
   const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
   const log = path.join(shim, 'log');
   writeFileSync(path.join(shim, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
   writeFileSync(log, '');
-  const r = bin(repo, args, { PATH: `${shim}:${process.env.PATH}` });
+  const r = bin(repo, args, { ...env, PATH: `${shim}:${process.env.PATH}` });
   return { status: r.status, git: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -184,6 +184,26 @@ describe('a run committed in process', () => {
     expect(tracedBin(repo, ['--yes', '--chart-version', '0.26.1'])).toEqual({ status: 0, git: [] });
     expect(commitCount(repo)).toBe(3);
   });
+
+  const toGit: [string, (repo: string) => Record<string, string> | void][] = [
+    ['core.safecrlf set', (r) => void git(r, 'config', 'core.safecrlf', 'true')],
+    ['core.fsync set', (r) => void git(r, 'config', 'core.fsync', 'committed')],
+    ['a reference-transaction hook', (r) => writeFileSync(path.join(r, '.git/hooks/reference-transaction'), '#!/bin/sh\nexit 0\n', { mode: 0o755 })],
+    ['GIT_AUTHOR_DATE given', () => ({ GIT_AUTHOR_DATE: '2026-01-02T03:04:05Z' })],
+    ['a split index', (r) => void git(r, 'update-index', '--split-index')],
+  ];
+  for (const [what, setup] of toGit) {
+    test(`left to git's plumbing, with the same result: ${what}`, () => {
+      const repo = tmpRepo();
+      const env = setup(repo) ?? {};
+      const r = tracedBin(repo, ['--yes'], env);
+      expect(r.status).toBe(0);
+      expect(r.git).toContain('commit-tree');
+      expect(commitCount(repo)).toBe(2);
+      expect(git(repo, 'status', '--porcelain')).toBe('');
+      if (env.GIT_AUTHOR_DATE) expect(git(repo, 'log', '-1', '--format=%aI').trim()).toBe('2026-01-02T03:04:05+00:00');
+    });
+  }
 
   test('the commit is the one git commit-tree makes from the same tree, parent, identity and time', () => {
     const repo = tmpRepo();

@@ -105,7 +105,8 @@ function nativeBlocker(repo: Repo, cfg: GitConfig, changes: CommitPath[]): strin
   for (const key of cfg.keys()) {
     if (key.startsWith('extensions.') && key !== 'extensions.objectformat') return key;
     // settings that change how git writes objects, the index or refs
-    if (/^core\.(fsync|sharedrepository|splitindex|untrackedcache|fsmonitor)|^(index|feature)\./.test(key)) return key;
+    // (core.safecrlf: git may refuse or warn about line endings on the way in)
+    if (/^core\.(fsync|sharedrepository|splitindex|untrackedcache|fsmonitor|safecrlf)|^(index|feature)\./.test(key)) return key;
   }
   const filemode = configValue(cfg, 'core.filemode');
   if (filemode !== undefined && !gitBool(filemode)) return 'core.filemode false';
