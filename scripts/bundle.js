@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Build step after tsc: bundle both doors (core + yaml + ejs + node-diff3) into a few files under dist/bin, so a run
-// loads a handful of modules instead of hundreds. Lazy parts (the core, prompts, diff) stay separate chunks, and
+// Build step after tsc: bundle both doors (core + yaml + node-diff3 + the templates compiled by
+// scripts/compile-templates.js) into a few files under dist/bin, so a run loads a handful of modules instead of
+// hundreds. Lazy parts (the core, prompts, diff) stay separate chunks, and
 // the two doors share them. Yeoman itself stays external: `yo` brings its own environment.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -17,6 +18,6 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // CommonJS dependencies (yaml, ejs) call require() for Node built-ins.
+  // CommonJS dependencies (yaml) call require() for Node built-ins.
   banner: { js: "import { createRequire as __cnpgCreateRequire } from 'node:module'; const require = __cnpgCreateRequire(import.meta.url);" },
 });

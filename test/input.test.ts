@@ -1,7 +1,8 @@
 /** Issues 2 and 4: every bad value is refused with one line naming the flag; nothing is written or committed. */
 import { describe, expect, test } from '@jest/globals';
 import { CLUSTER_SETTINGS, bin, commitCount, tmpRepo, tree, writeFile } from './helpers/repo.js';
-import { yamlScalar } from '../src/core/render.js';
+import ejs from 'ejs';
+import { renderTemplate, yamlScalar } from '../src/core/render.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -128,6 +129,25 @@ describe('values cannot inject', () => {
   test('templates never print raw values (no <%- tags)', () => {
     const dir = path.join(ROOT, 'templates');
     for (const f of readdirSync(dir)) expect({ f, raw: readFileSync(path.join(dir, f), 'utf8').includes('<%-') }).toEqual({ f, raw: false });
+  });
+
+  test('the templates compiled at build time render exactly what ejs renders from templates/*.ejs', () => {
+    const dir = path.join(ROOT, 'templates');
+    const names = readdirSync(dir).filter((f) => f.endsWith('.ejs'));
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    const cases = [
+      { namespace: 'cnpg-system', monitoring: 'victoria-metrics', dependsOn: [], resources: ['namespace.yaml', 'helmrelease.yaml'] },
+      { namespace: 'db ops', monitoring: 'none', dependsOn: ['a', 'b: c'], resources: [] },
+      { namespace: "it's", monitoring: 'prometheus', dependsOn: ['x'], resources: ['pdb.yaml'] },
+    ];
+    for (const name of names) {
+      for (const data of cases) {
+        const text = readFileSync(path.join(dir, name), 'utf8');
+        const expected = ejs.render(text, data, { escape: yamlScalar, strict: true, destructuredLocals: Object.keys(data), filename: name });
+        expect({ name, out: renderTemplate(name, data) }).toEqual({ name, out: expected });
+      }
+    }
+    expect(() => renderTemplate('pdb.yaml.ejs', { namespace: 'x' })).toThrow(/template variables/);
   });
 
   test('a stored answer built to add a key is refused, not written', () => {

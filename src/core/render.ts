@@ -1,11 +1,10 @@
 /**
  * EJS rendering with one escaping path: every `<%= value %>` goes through yamlScalar, so nothing a user types
  * can add a key, a document, an anchor or a Flux substitution. Templates never use `<%-` (a test enforces it).
+ * The templates are compiled at build time (scripts/compile-templates.js, strict mode, TEMPLATE_LOCALS as the only
+ * variables), so a run neither loads ejs nor compiles anything.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import ejs from 'ejs';
-import { packageRoot } from './meta.js';
+import { TEMPLATES, TEMPLATE_LOCALS } from './templates.compiled.js';
 
 
 /** The only `${VAR}` references a rendered file may carry: Flux substitutes them from cluster-settings. */
@@ -37,15 +36,13 @@ export function yamlScalar(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const cache = new Map<string, ejs.TemplateFunction>();
+type Compiled = (locals: Record<string, unknown>, escapeFn: (value: unknown) => string) => string;
 
-/** Render a template; `data`'s keys are the template's only variables (strict mode: a typo is an error). */
+/** Render a template; `data` must hold exactly the template variables (strict mode: a typo is an error). */
 export function renderTemplate(name: string, data: Record<string, unknown>): string {
-  let fn = cache.get(name);
-  if (!fn) {
-    const file = path.join(packageRoot(), 'templates', name);
-    fn = ejs.compile(readFileSync(file, 'utf8'), { escape: yamlScalar, strict: true, destructuredLocals: Object.keys(data), filename: file });
-    cache.set(name, fn);
-  }
-  return fn(data) as string;
+  const fn = (TEMPLATES as Record<string, Compiled>)[name];
+  if (!fn) throw new TemplateError(`no template ${name}`);
+  const keys = Object.keys(data).sort();
+  if (keys.join() !== [...TEMPLATE_LOCALS].sort().join()) throw new TemplateError(`template variables ${keys.join(', ')} are not ${TEMPLATE_LOCALS.join(', ')}`);
+  return fn(data, yamlScalar);
 }
