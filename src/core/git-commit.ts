@@ -101,7 +101,7 @@ export function nativeIdent(cfg: GitConfig, who: 'author' | 'committer', now: Da
 /** Why objects cannot be written in process for these paths, or undefined when they can. */
 function nativeBlocker(repo: Repo, cfg: GitConfig, changes: CommitPath[]): string | undefined {
   const env = process.env;
-  if (env.GIT_ALTERNATE_OBJECT_DIRECTORIES !== undefined || env.GIT_REPLACE_REF_BASE !== undefined) return 'object environment';
+  if (['GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_REPLACE_REF_BASE', 'GIT_INDEX_VERSION'].some((k) => env[k] !== undefined)) return 'git environment';
   for (const key of cfg.keys()) {
     if (key.startsWith('extensions.') && key !== 'extensions.objectformat') return key;
     // settings that change how git writes objects, the index or refs
