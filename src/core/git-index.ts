@@ -177,11 +177,6 @@ class Reader {
     return this.base + this.pos;
   }
 
-  /** True when n bytes from pos are in the buffer without reading. */
-  has(n: number): boolean {
-    return this.pos + n <= this.len;
-  }
-
   /** Make n bytes from pos available (moving what is left to the front); false at end of file. */
   ensure(n: number): boolean {
     if (this.pos + n <= this.len) return true;

@@ -4,8 +4,9 @@
  * the commit the run started from, the reflogs of the branch and of HEAD get their line, and the lock is renamed
  * over the ref. A ref that moved meanwhile, or a lock someone else holds, refuses the update.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { refValue } from './git-store.js';
 
 export interface RefMove {
   /** e.g. refs/heads/main (what HEAD points to). */
@@ -18,26 +19,6 @@ export interface RefMove {
   message: string;
   /** core.logAllRefUpdates as git reads it: true (the default in a work tree), false or always. */
   logAll: 'true' | 'false' | 'always';
-}
-
-/** The ref's value now, from its loose file or packed-refs; undefined when it does not exist. */
-function currentValue(gitDir: string, ref: string): string | undefined {
-  try {
-    return readFileSync(path.join(gitDir, ref), 'utf8').trim();
-  } catch {
-    /* not loose */
-  }
-  let packed = '';
-  try {
-    packed = readFileSync(path.join(gitDir, 'packed-refs'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  for (const line of packed.split('\n')) {
-    const sp = line.indexOf(' ');
-    if (sp > 0 && line.slice(sp + 1) === ref && !line.startsWith('#') && !line.startsWith('^')) return line.slice(0, sp);
-  }
-  return undefined;
 }
 
 /** Move the ref; returns an error message instead of throwing when git would refuse. */
@@ -53,7 +34,7 @@ export function moveRef(gitDir: string, m: RefMove): string | undefined {
     throw e;
   }
   try {
-    const now = currentValue(gitDir, m.ref);
+    const now = refValue(gitDir, m.ref);
     if (now !== m.old) {
       closeSync(fd);
       unlinkSync(lock);

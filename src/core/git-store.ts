@@ -302,35 +302,35 @@ export function treeBody(entries: Map<string, TreeEntry>): Buffer {
   return Buffer.concat(parts);
 }
 
-/**
- * The branch HEAD names and the commit it is at (undefined on an unborn branch), from the loose ref or
- * packed-refs. NativeUnsupported for a detached HEAD, a symbolic ref chain, or a reftable repo.
- */
-export function readHead(gitDir: string, commonDir: string): { ref: string; oid?: string } {
-  const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
-  const m = /^ref: (refs\/heads\/\S+)\n?$/.exec(head);
-  if (!m) throw new NativeUnsupported('HEAD is not a branch');
-  const ref = m[1];
-  let loose: string | undefined;
+/** A ref's value as stored (its loose file, else its packed-refs line), or undefined when it does not exist. */
+export function refValue(commonDir: string, ref: string): string | undefined {
   try {
-    loose = readFileSync(path.join(commonDir, ref), 'utf8');
+    return readFileSync(path.join(commonDir, ref), 'utf8').trim();
   } catch {
     /* not loose */
-  }
-  if (loose !== undefined) {
-    const oid = loose.trim();
-    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) throw new NativeUnsupported(`${ref} is not a plain ref`);
-    return { ref, oid };
   }
   let packed = '';
   try {
     packed = readFileSync(path.join(commonDir, 'packed-refs'), 'utf8');
   } catch {
-    return { ref }; // unborn
+    return undefined;
   }
   for (const line of packed.split('\n')) {
+    if (line.startsWith('#') || line.startsWith('^')) continue;
     const sp = line.indexOf(' ');
-    if (sp > 0 && line.slice(sp + 1) === ref && /^[0-9a-f]+$/.test(line.slice(0, sp))) return { ref, oid: line.slice(0, sp) };
+    if (sp > 0 && line.slice(sp + 1) === ref) return line.slice(0, sp);
   }
-  return { ref };
+  return undefined;
+}
+
+/**
+ * The branch HEAD names and the commit it is at (undefined on an unborn branch). NativeUnsupported for a detached
+ * HEAD or a ref that does not hold a plain commit id.
+ */
+export function readHead(gitDir: string, commonDir: string): { ref: string; oid?: string } {
+  const m = /^ref: (refs\/heads\/\S+)\n?$/.exec(readFileSync(path.join(gitDir, 'HEAD'), 'utf8'));
+  if (!m) throw new NativeUnsupported('HEAD is not a branch');
+  const oid = refValue(commonDir, m[1]);
+  if (oid !== undefined && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) throw new NativeUnsupported(`${m[1]} is not a plain ref`);
+  return { ref: m[1], oid };
 }
