@@ -250,7 +250,17 @@ function commitNative(repo: Repo, changes: CommitPath[], message: string): Commi
     index.rollback();
     return { ok: false, error: `git commit failed: ${moved}` };
   }
-  index.commit();
+  // The branch has moved: from here on nothing may hand over to another way of committing (it would commit again).
+  try {
+    index.commit();
+  } catch (e) {
+    try {
+      index.rollback();
+    } catch {
+      /* the lock is gone already */
+    }
+    return { ok: false, error: `committed ${commit.slice(0, 7)}, but the index could not be updated (${(e as Error).message}); \`git reset -q -- ${changes.map((c) => c.path).join(' ')}\` brings it in line` };
+  }
   return { ok: true, hash: commit.slice(0, 7) };
 }
 

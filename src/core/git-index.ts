@@ -150,8 +150,8 @@ export function stageInIndex(gitDir: string, algo: 'sha1' | 'sha256', changes: I
   return {
     commit() {
       if (done) return;
-      done = true;
       renameSync(lockPath, indexPath);
+      done = true;
     },
     rollback() {
       if (done) return;
