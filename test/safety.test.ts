@@ -90,6 +90,28 @@ describe('all or nothing', () => {
     }
   }, 90_000);
 
+  test('a kill at any moment of a committing run leaves git consistent: old HEAD or the whole new commit, fsck clean', async () => {
+    const template = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
+    const oldHead = git(template, 'rev-parse', 'HEAD').trim();
+    for (let i = 0; i < 16; i++) {
+      const repo = tmpDir();
+      sh(repo, 'cp', ['-a', `${template}/.`, repo]);
+      const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+      const closed = new Promise((r) => child.on('close', r));
+      await new Promise((r) => setTimeout(r, 60 + i * 25));
+      child.kill('SIGKILL');
+      await closed;
+      expect(sh(repo, 'git', ['fsck', '--no-dangling']).status).toBe(0);
+      const head = git(repo, 'rev-parse', 'HEAD').trim();
+      if (head !== oldHead) {
+        expect(git(repo, 'rev-parse', 'HEAD~1').trim()).toBe(oldHead);
+        expect(git(repo, 'ls-tree', '-r', '--name-only', 'HEAD')).toContain(`${OPERATOR}/helmrelease.yaml`);
+      }
+      // the index is the old one or the new one, never half of one (an index.lock may be left, as git leaves it)
+      expect(sh(repo, 'git', ['ls-files', '-s'], { GIT_OPTIONAL_LOCKS: '0' }).status).toBe(0);
+    }
+  }, 90_000);
+
   test('an existing file keeps its mode when rewritten', () => {
     const repo = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
     chmodSync(path.join(repo, 'kubernetes/clusters/infra/cluster-settings.yaml'), 0o640);
