@@ -366,6 +366,21 @@ describe('index staged in process', () => {
     expect(indexView(ours)).toEqual(indexView(gits));
   });
 
+  test('entries with names of 4,095 bytes and more (flags say only "long") are carried over', () => {
+    const long = (c: string) => `deep/${c.repeat(200)}/`.repeat(22) + `${c}.yaml`; // > 4,400 bytes: index-only entries
+    const make = () => {
+      const repo = tmpRepo({ 'a.yaml': 'a\n', 'z.yaml': 'z\n' });
+      const oid = git(repo, 'rev-parse', 'HEAD:a.yaml').trim();
+      spawnSync('git', ['update-index', '--add', '--index-info'], { cwd: repo, input: `100644 ${oid}\t${long('b')}\n100644 ${oid}\t${long('y')}\n` });
+      return repo;
+    };
+    const { ours, gits } = stageBothWays(make, { 'm.yaml': 'mine\n', 'z.yaml': 'changed\n' });
+    const listed = (dir: string) => spawnSync('git', ['ls-files', '-s'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 }).stdout;
+    expect(listed(ours)).toContain(long('y'));
+    expect(listed(ours)).toBe(listed(gits));
+    expect(spawnSync('git', ['write-tree', '--missing-ok'], { cwd: ours, encoding: 'utf8' }).stdout).toBe(spawnSync('git', ['write-tree', '--missing-ok'], { cwd: gits, encoding: 'utf8' }).stdout);
+  });
+
   test('a version 3 index (intent-to-add elsewhere) and a resolve-undo record are carried over', () => {
     const make = () => {
       const repo = tmpRepo({ 'c.txt': 'base\n', 'keep/x.yaml': 'x\n' });
