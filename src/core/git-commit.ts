@@ -3,25 +3,23 @@
  *
  * `git commit --only <paths>` refreshes the whole index and rebuilds a temporary one from HEAD: in a 20,000-file
  * repo that is most of a run. With no commit hook installed, one of two cheaper ways builds the same commit:
- *  1. In process (the common case): HEAD's trees are read from the object database, our blobs, the edited trees
- *     and the commit are written as loose objects, and one sh runs `git update-index` for our paths and
- *     `git update-ref HEAD <new> <old>`. Only when git's own rules are known to give the same objects: no clean
- *     filter, ident or encoding attributes on our paths, a plain identity, no alternates or replace refs
- *     (see nativeBlocker and git-store.ts).
+ *  1. In process (the common case), with no git process: HEAD's trees are read from the object database, our
+ *     blobs, the edited trees and the commit are written as loose objects, our paths are staged in index.lock
+ *     (git-index.ts), the branch is moved (git-ref.ts), then index.lock replaces the index. Only when git's own
+ *     rules are known to give the same result: see nativeBlocker, git-store.ts and git-index.ts.
  *  2. Plumbing: our paths are staged with `update-index` (the repo's filters apply), the trees along them are read
  *     with `cat-file`, edited in memory and written with `mktree --batch`, then `commit-tree` and `update-ref`.
  * Other staged work is never touched; if the commit fails, our paths are unstaged.
  * With a hook installed, or a config the plumbing would not honour (core.hooksPath, commit.gpgSign, includes),
  * `git commit --only` runs so hooks, signing and the rest behave exactly as git does.
  */
-import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { type GitConfig, configFiles, configValue, readGitConfig } from './git-config.js';
 import { type IndexChange, stageInIndex } from './git-index.js';
 import { moveRef } from './git-ref.js';
-import { NativeUnsupported, ObjectStore, type TreeEntry, parseTree, readHead, treeBody, treeOrder } from './git-store.js';
+import { NativeUnsupported, ObjectStore, type TreeEntry, objectId, parseTree, readHead, treeBody, treeOrder } from './git-store.js';
 import { type GitResult, type Repo, catFileReader, git } from './repo.js';
 
 export interface CommitOutcome {
@@ -375,11 +373,6 @@ function stageAndRead(repo: Repo, dirs: string[], paths: string[]): Read {
   return { head, headTree, trees, blobs };
 }
 
-function treeOid(entries: Map<string, TreeEntry>, algo: string): string {
-  const body = treeBody(entries);
-  return createHash(algo).update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-
 /** A name as `mktree` reads it: C-quoted when it holds characters ls-tree would quote. */
 function mktreeName(name: string): string {
   if (!/["\\\t\n\r]/.test(name) && !name.startsWith('"')) return name;
@@ -458,7 +451,7 @@ function plumb(repo: Repo, paths: string[], message: string, onStaged: () => voi
       parent.delete(name);
       continue;
     }
-    const oid = treeOid(entries, algo);
+    const oid = objectId(algo, 'tree', treeBody(entries));
     batch.push(
       [...entries]
         .sort(treeOrder)

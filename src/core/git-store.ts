@@ -14,6 +14,11 @@ import { constants as zc, deflateSync, inflateSync } from 'node:zlib';
 
 export class NativeUnsupported extends Error {}
 
+/** The id git gives an object: the hash of `<type> <size>NUL<body>`. */
+export function objectId(algo: 'sha1' | 'sha256', type: ObjectType, body: Buffer): string {
+  return createHash(algo).update(`${type} ${body.length}\0`).update(body).digest('hex');
+}
+
 export type ObjectType = 'commit' | 'tree' | 'blob' | 'tag';
 export interface GitObject {
   type: ObjectType;
@@ -48,7 +53,7 @@ export class ObjectStore {
 
   /** The id git gives an object of this type and body. */
   hash(type: ObjectType, body: Buffer): string {
-    return createHash(this.algo).update(`${type} ${body.length}\0`).update(body).digest('hex');
+    return objectId(this.algo, type, body);
   }
 
   /** Read an object; NativeUnsupported when it is nowhere this store looks. */
