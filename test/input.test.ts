@@ -2,7 +2,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { CLUSTER_SETTINGS, bin, commitCount, tmpRepo, tree, writeFile } from './helpers/repo.js';
 import ejs from 'ejs';
-import { renderTemplate, yamlScalar } from '../src/core/render.js';
+import { renderTemplate } from '../src/core/render.js';
+import { yamlScalar } from '../src/core/yaml-scalar.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';

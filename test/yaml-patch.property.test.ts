@@ -13,15 +13,10 @@ import { deepStrictEqual } from 'node:assert/strict';
 import { describe, test, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Scalar } from 'yaml';
-import {
-  CNPG_CHART_URL,
-  RENOVATE_COMMENT,
-  addKustomizationResource,
-  patchClusterSettings,
-  patchCrdsHelmfile,
-  readClusterSettings,
-  readCrdsHelmfileVersion,
-} from '../src/core/yaml-patch.js';
+import { addKustomizationResource } from '../src/core/patch/kustomization-list.js';
+import { patchClusterSettings, readClusterSettings } from '../src/core/patch/cluster-settings.js';
+import { patchCrdsHelmfile, readCrdsHelmfileVersion } from '../src/core/patch/crds-helmfile.js';
+import { CNPG_CHART_URL, RENOVATE_COMMENT } from '../src/core/versions.js';
 
 const SEED = 20261126;
 type ArbType<A> = A extends fc.Arbitrary<infer T> ? T : never;

@@ -1,15 +1,10 @@
 import { describe, test, expect } from '@jest/globals';
 import { parse, parseAllDocuments } from 'yaml';
-import {
-  CNPG_CHART_URL,
-  FileError,
-  RENOVATE_COMMENT,
-  addKustomizationResource,
-  patchClusterSettings,
-  patchCrdsHelmfile,
-  readClusterSettings,
-  readCrdsHelmfileVersion,
-} from '../src/core/yaml-patch.js';
+import { FileError } from '../src/core/errors.js';
+import { addKustomizationResource } from '../src/core/patch/kustomization-list.js';
+import { patchClusterSettings, readClusterSettings } from '../src/core/patch/cluster-settings.js';
+import { patchCrdsHelmfile, readCrdsHelmfileVersion } from '../src/core/patch/crds-helmfile.js';
+import { CNPG_CHART_URL, RENOVATE_COMMENT } from '../src/core/versions.js';
 
 // ---------------------------------------------------------------------------
 // helpers

@@ -4,7 +4,8 @@
  * (yaml, ejs) loads only for a real run, and Yeoman never loads at all.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ACTIONS, DEFAULT_RUN_OPTIONS, InputError, type RunOptions, SETTINGS, type SettingKey, helpText, parseSetting } from '../core/settings.js';
+import { InputError } from '../core/errors.js';
+import { ACTIONS, type Answers, DEFAULT_RUN_OPTIONS, type RunOptions, SETTINGS, helpText, parseSetting } from '../core/settings.js';
 import { packageVersion } from '../core/meta.js';
 
 const PROGRAM = 'cnpg-operator';
@@ -38,12 +39,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const flags: Partial<Record<SettingKey, unknown>> = {};
+  const flags: Partial<Answers> = {};
   try {
     for (const s of SETTINGS) {
       const given = [s.flag, ...(s.aliases ?? [])].filter((f) => values[f] !== undefined);
       if (given.length > 1) throw new InputError(`--${given[0]} and --${given[1]} are the same setting; give one`);
-      if (given.length === 1) flags[s.key] = parseSetting(s.key, values[given[0]], `--${given[0]}`);
+      if (given.length === 1) (flags as Record<string, unknown>)[s.key] = parseSetting(s.key, values[given[0]], `--${given[0]}`);
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -1,46 +1,19 @@
 /**
- * The pure core: answers + a snapshot of the repo's current files -> a plan (files to write, patched text of
- * existing files, statuses, warnings, commit message). No I/O here; both doors call this.
+ * The pure core: the resolved answers (answers.ts) + the census's file texts -> a plan (files to write, patched
+ * text of existing files, statuses, warnings, commit message). No I/O here, and no answer is decided here.
  */
-import { renderTemplate } from './render.js';
-import { type Answers, type Monitoring, type SettingKey, parseSetting } from './settings.js';
-import { describeChart, operatorVersionOf, compareVersions } from './versions.js';
+import type { Resolution } from './answers.js';
+import type { ClusterOverrides } from './census.js';
+import { parseYoRc } from './census.js';
+import { GENERATED_FILES, type GeneratedFile, type Layout, YO_RC, generatedPaths } from './layout.js';
 import { hasConflictMarkers, merge3 } from './merge.js';
-import { FileError, addKustomizationResource, patchClusterSettings, patchCrdsHelmfile, readClusterSettings } from './yaml-patch.js';
-
-export { PACKAGE_NAME } from './meta.js';
 import { PACKAGE_NAME } from './meta.js';
-export const OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
-export const DATABASES_KUSTOMIZATION = 'kubernetes/infrastructure/databases/kustomization.yaml';
-export const KS_ENTRY = 'cloudnative-pg/operator/ks.yaml';
-export const CRDS_HELMFILE = 'bootstrap/helmfile.d/00-crds.yaml';
-export const YO_RC = '.yo-rc.json';
-export const clusterSettingsPath = (cluster: string) => `kubernetes/clusters/${cluster}/cluster-settings.yaml`;
-
-/** The cluster-settings variable that carries each setting the generator owns there. */
-export const CLUSTER_VARS = { chartVersion: 'CNPG_OPERATOR_VERSION', replicas: 'CNPG_OPERATOR_REPLICAS', storageClass: 'BLOCK_SC' } as const;
-
-/** A cluster's own replicas or storage class, parsed, or undefined when it is not a valid value. */
-export function clusterValue<K extends 'replicas' | 'storageClass'>(setting: K, raw: string): Answers[K] | undefined {
-  try {
-    return parseSetting(setting, raw);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every file the generator may render, in kustomization order. */
-export const GENERATED_FILES = [
-  'namespace.yaml',
-  'ocirepository.yaml',
-  'helmrelease.yaml',
-  'pdb.yaml',
-  'podmonitor.yaml',
-  'prometheusrule.yaml',
-  'kustomization.yaml',
-  'ks.yaml',
-] as const;
-export const GENERATED_PATHS = GENERATED_FILES.map((f) => `${OPERATOR_DIR}/${f}`);
+import { patchClusterSettings } from './patch/cluster-settings.js';
+import { patchCrdsHelmfile } from './patch/crds-helmfile.js';
+import { addKustomizationResource } from './patch/kustomization-list.js';
+import { renderTemplate } from './render.js';
+import type { Answers, Monitoring } from './settings.js';
+import { compareVersions, describeChart, operatorVersionOf } from './versions.js';
 
 export type FileStatus = 'created' | 'updated' | 'merged' | 'conflicted' | 'unchanged' | 'deleted-by-user' | 'removed';
 
@@ -63,27 +36,25 @@ export interface Plan {
 }
 
 export interface PlanInput {
-  answers: Answers;
+  /** The decided answers, per setting and per cluster (resolveAnswers). */
+  resolution: Resolution;
+  layout: Layout;
   generatorVersion: string;
-  /** Current content of every file the plan may touch (undefined: missing). */
+  /** Current content of every file the plan may touch (undefined: missing): the census's files. */
   files: ReadonlyMap<string, string | undefined>;
   /** What the generator last wrote, per generated path (3-way merge base), when known. */
   bases: ReadonlyMap<string, string>;
-  /** Chart version in the repo before this run (for the commit message), when known. */
-  previousVersion?: string;
   /** True when the repo already had our answers or generated files. */
   existing: boolean;
   force: boolean;
-  /** Settings the user set on this run (flag or prompt). Others never overwrite a valid value a cluster already has. */
-  explicit: ReadonlySet<SettingKey>;
 }
 
-function fileNamesFor(monitoring: Monitoring): string[] {
+function fileNamesFor(monitoring: Monitoring): GeneratedFile[] {
   return GENERATED_FILES.filter((f) => monitoring !== 'none' || (f !== 'podmonitor.yaml' && f !== 'prometheusrule.yaml'));
 }
 
 /** Render every generated file for these answers: repo path -> content. */
-export function renderGenerated(answers: Answers): Map<string, string> {
+export function renderGenerated(answers: Answers, layout: Layout): Map<string, string> {
   const names = fileNamesFor(answers.monitoring);
   const data = {
     namespace: answers.namespace,
@@ -92,12 +63,17 @@ export function renderGenerated(answers: Answers): Map<string, string> {
     resources: names.filter((n) => n !== 'kustomization.yaml' && n !== 'ks.yaml'),
   };
   const out = new Map<string, string>();
-  for (const name of names) out.set(`${OPERATOR_DIR}/${name}`, renderTemplate(`${name}.ejs`, data));
+  for (const name of names) out.set(layout.generatedPath(name), renderTemplate(`${name}.ejs`, data));
   return out;
 }
 
-export function storedSection(answers: Answers, generatorVersion: string): Record<string, unknown> {
-  return { ...answers, generatorVersion };
+/**
+ * Our section of .yo-rc.json: the shared answers, the generator version and, only when some target cluster keeps
+ * other replicas or another storage class, `clusters: { <name>: { replicas?, storageClass? } }` with those
+ * exceptions. The previous generator version reads the shared keys and ignores `clusters`.
+ */
+export function storedSection(answers: Answers, generatorVersion: string, exceptions: Record<string, ClusterOverrides> = {}): Record<string, unknown> {
+  return { ...answers, generatorVersion, ...(Object.keys(exceptions).length > 0 ? { clusters: exceptions } : {}) };
 }
 
 /** Update our section of .yo-rc.json, keeping every other generator's section. */
@@ -112,19 +88,15 @@ export function patchYoRc(text: string | undefined, section: Record<string, unkn
   return JSON.stringify(obj, null, 2) + '\n';
 }
 
-export function parseYoRc(text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new FileError(YO_RC, `is not valid JSON (${(e as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FileError(YO_RC, 'must hold a JSON object');
-  return parsed as Record<string, unknown>;
+/** `Replicas: 2`, or one line per cluster when the target clusters differ. */
+function perClusterLines(label: string, clusters: Resolution['clusters'], value: (c: Resolution['clusters'][number]) => string): string[] {
+  const values = clusters.map(value);
+  if (values.every((v) => v === values[0])) return [`${label}: ${values[0]}`];
+  return [`${label} (per cluster):`, ...clusters.map((c, i) => `  ${c.name}: ${values[i]}`)];
 }
 
 function commitMessage(input: PlanInput): string {
-  const { answers, previousVersion } = input;
+  const { answers, previousVersion, clusters } = input.resolution;
   const chart = answers.chartVersion;
   let subject: string;
   if (!input.existing) subject = 'feat(databases): add CloudNativePG operator manifests';
@@ -135,12 +107,14 @@ function commitMessage(input: PlanInput): string {
       ` (operator ${operatorVersionOf(previousVersion) ?? 'unknown'} -> ${operatorVersionOf(chart) ?? 'unknown'})`;
   } else subject = 'chore(databases): update CloudNativePG operator manifests';
   const body = [
-    `Replicas: ${answers.replicas}`,
+    ...perClusterLines('Replicas', clusters, (c) => String(c.replicas.value)),
     `Chart: cloudnative-pg ${describeChart(chart)}`,
     `Namespace: ${answers.namespace}`,
     `Clusters: ${answers.cluster.join(', ')}`,
     `Monitoring: ${answers.monitoring}`,
   ];
+  const storage = perClusterLines('Storage class', clusters, (c) => c.storageClass.value);
+  if (storage.length > 1) body.push(...storage);
   return `${subject}\n\n${body.join('\n')}\n\nGenerated-by: ${PACKAGE_NAME} ${input.generatorVersion}\n`;
 }
 
@@ -190,42 +164,37 @@ function patched(path: string, before: string | undefined, after: string): FileC
 }
 
 export function makePlan(input: PlanInput): Plan {
-  const { answers, files } = input;
+  const { resolution, layout, files } = input;
+  const { answers } = resolution;
   const warnings: string[] = [];
   const changes: FileChange[] = [];
 
-  const rendered = renderGenerated(answers);
-  for (const path of GENERATED_PATHS) {
+  const rendered = renderGenerated(answers, layout);
+  for (const path of generatedPaths(layout)) {
     const change = planGenerated(path, rendered.get(path), input);
     if (change) changes.push(change);
     if (change?.note && change.status !== 'conflicted') warnings.push(`${path}: ${change.note}`);
   }
 
-  const dbk = files.get(DATABASES_KUSTOMIZATION);
-  changes.push(patched(DATABASES_KUSTOMIZATION, dbk, addKustomizationResource(dbk, DATABASES_KUSTOMIZATION, KS_ENTRY)));
+  const parent = files.get(layout.parentKustomization);
+  changes.push(patched(layout.parentKustomization, parent, addKustomizationResource(parent, layout.parentKustomization, layout.parentEntry)));
 
-  for (const cluster of answers.cluster) {
-    const path = clusterSettingsPath(cluster);
-    const before = files.get(path);
-    const current = before === undefined ? {} : readClusterSettings(before, path);
-    // The repo is the truth: a cluster's own BLOCK_SC or replica count stays unless the user set one on this run.
-    const keep = (setting: 'replicas' | 'storageClass', value: string): string => {
-      const have = current[CLUSTER_VARS[setting]];
-      return have === undefined || input.explicit.has(setting) || clusterValue(setting, have) === undefined ? value : have;
-    };
+  const vars = layout.clusterVars;
+  for (const cluster of resolution.clusters) {
+    const before = files.get(cluster.file);
     const values = {
-      [CLUSTER_VARS.chartVersion]: answers.chartVersion,
-      [CLUSTER_VARS.replicas]: keep('replicas', String(answers.replicas)),
-      [CLUSTER_VARS.storageClass]: keep('storageClass', answers.storageClass),
+      [vars.chartVersion]: answers.chartVersion,
+      [vars.replicas]: String(cluster.replicas.value),
+      [vars.storageClass]: cluster.storageClass.value,
     };
-    changes.push(patched(path, before, patchClusterSettings(before, path, values)));
+    changes.push(patched(cluster.file, before, patchClusterSettings(before, cluster.file, values)));
   }
 
-  const crds = files.get(CRDS_HELMFILE);
-  changes.push(patched(CRDS_HELMFILE, crds, patchCrdsHelmfile(crds, CRDS_HELMFILE, answers.chartVersion)));
+  const crds = files.get(layout.crdsHelmfile);
+  changes.push(patched(layout.crdsHelmfile, crds, patchCrdsHelmfile(crds, layout.crdsHelmfile, answers.chartVersion)));
 
   const yoRc = files.get(YO_RC);
-  changes.push(patched(YO_RC, yoRc, patchYoRc(yoRc, storedSection(answers, input.generatorVersion))));
+  changes.push(patched(YO_RC, yoRc, patchYoRc(yoRc, storedSection(answers, input.generatorVersion, resolution.exceptions))));
 
   const writes = changes.filter((c) => c.status !== 'unchanged' && c.status !== 'deleted-by-user' && c.after !== c.before);
   const conflicted = changes.filter((c) => c.status === 'conflicted');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { configFiles } from './git-config.js';
-import { FileError } from './yaml-patch.js';
+import { FileError } from './errors.js';
 
 export interface Repo {
   /** Absolute, real path of the repo root (the git top level, or the folder it runs in outside git). */
@@ -130,18 +130,6 @@ export function readRepoFile(repo: Repo, rel: string): string | undefined {
     if (code === 'EISDIR') throw new FileError(rel, 'is a folder, expected a file');
     throw new FileError(rel, `cannot be read: ${(e as Error).message}`);
   }
-}
-
-/** Names of the folders under kubernetes/clusters that hold a cluster-settings.yaml. */
-export function listClusters(repo: Repo): string[] {
-  const dir = resolveInside(repo, 'kubernetes/clusters');
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => existsSync(path.join(dir, n, 'cluster-settings.yaml'))).sort();
 }
 
 /** Why committing cannot start (merge in progress, held index lock, detached HEAD), or undefined. */

@@ -1,46 +1,28 @@
 /**
- * One run of the generator, shared by both doors: read the repo, resolve answers (flag > prompt > stored/repo >
- * default), plan, then write / preview / check, and commit exactly the touched paths.
- * The doors only parse their flags and, when interactive, ask the questions through `ask`.
+ * One run of the generator, shared by both doors: census of the repo (census.ts) -> answers decided
+ * (answers.ts: flag > prompt > repo > stored > default) -> prompts, when interactive, prefilled from that
+ * resolution, then resolved again -> plan (plan.ts) -> write / preview / check, committing exactly the touched
+ * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
-import {
-  type Answers,
-  DEFAULT_ANSWERS,
-  InputError,
-  type RunOptions,
-  SETTINGS,
-  type SettingKey,
-  type Source,
-  parseSetting,
-  settingOf,
-} from './settings.js';
-import { EXACT_VERSION, chartsShipping, compareVersions, operatorVersionOf } from './versions.js';
-import {
-  CLUSTER_VARS,
-  CRDS_HELMFILE,
-  DATABASES_KUSTOMIZATION,
-  GENERATED_PATHS,
-  OPERATOR_DIR,
-  PACKAGE_NAME,
-  type Plan,
-  YO_RC,
-  clusterSettingsPath,
-  clusterValue,
-  makePlan,
-  parseYoRc,
-  renderGenerated,
-} from './plan.js';
-import { type Repo, git, gitBlocker, lastGeneratedFiles, listClusters, openRepo, readRepoFile } from './repo.js';
+import { type Resolution, resolveAnswers } from './answers.js';
+import { type Census, clusterOf, readRepo, withClusters } from './census.js';
+import { RunFailure, exitCodeOf } from './errors.js';
+import { DEFAULT_LAYOUT, type Layout, YO_RC, generatedPaths } from './layout.js';
+import { type Plan, makePlan, renderGenerated } from './plan.js';
+import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
+import { type Repo, gitBlocker, lastGeneratedFiles, openRepo, readRepoFile } from './repo.js';
+import { type Answers, type RunOptions, SETTINGS, type SettingKey, parseSetting } from './settings.js';
 import { parse as parseYaml } from 'yaml';
-import { FileError, readClusterSettings, readCrdsHelmfileVersion } from './yaml-patch.js';
 import { applyWrites, withRepoLock } from './apply.js';
 import { commitPaths } from './git-commit.js';
 
-export type Flags = Partial<Record<SettingKey, unknown>>;
+/** Setting values given on the command line, already parsed by the door (parseSetting); the core does not parse them again. */
+export type Flags = Partial<Answers>;
 
 export interface Question {
   key: SettingKey;
   message: string;
+  /** The suggestion (Resolution.prefills): what the run takes when the answer is left as it is. */
   default: string;
   choices?: readonly string[];
   /** Returns an error text, or true when valid. */
@@ -65,105 +47,25 @@ export interface RunResult {
   commit?: string;
 }
 
-interface VersionSeen {
-  file: string;
-  chart: string;
-}
-
-const VERSION_KEY = CLUSTER_VARS.chartVersion;
-
-class RunFailure extends Error {}
-
-/** The repo's files the plan may touch, read once. */
-function snapshot(repo: Repo, clusters: string[]): Map<string, string | undefined> {
-  const paths = [YO_RC, CRDS_HELMFILE, DATABASES_KUSTOMIZATION, ...GENERATED_PATHS, ...clusters.map(clusterSettingsPath)];
-  return new Map(paths.map((p) => [p, readRepoFile(repo, p)]));
-}
-
-function loadStored(text: string | undefined): { values: Partial<Answers>; generatorVersion?: string } | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const section = parseYoRc(text)[PACKAGE_NAME];
-  if (section === undefined) return undefined;
-  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-    throw new FileError(YO_RC, `"${PACKAGE_NAME}" must be a JSON object`);
-  }
-  const values: Partial<Answers> = {};
-  const raw = section as Record<string, unknown>;
-  for (const s of SETTINGS) {
-    if (!(s.key in raw)) continue;
-    try {
-      (values as Record<string, unknown>)[s.key] = parseSetting(s.key, raw[s.key], `${YO_RC}: "${PACKAGE_NAME}.${s.key}"`);
-    } catch (e) {
-      if (e instanceof InputError) throw new FileError(YO_RC, e.message.slice(YO_RC.length + 2));
-      throw e;
-    }
-  }
-  return { values, generatorVersion: typeof raw.generatorVersion === 'string' ? raw.generatorVersion : undefined };
-}
-
-/** Read a version found in the repo; an operator version is corrected to the chart that ships it. */
-function normaliseRepoVersion(file: string, raw: string, warnings: string[]): string | undefined {
-  if (EXACT_VERSION.test(raw)) {
-    const charts = chartsShipping(raw);
-    if (charts.length === 0) return raw;
-    warnings.push(`${file}: ${raw} is an operator version, not a chart version; corrected to chart ${charts[0]}`);
-    return charts[0];
-  }
-  warnings.push(`${file}: version ${JSON.stringify(raw)} is not an exact chart version; it will be replaced`);
-  return undefined;
-}
-
-function maxVersion(versions: string[]): string | undefined {
-  return versions.reduce<string | undefined>((m, v) => (m === undefined || compareVersions(v, m) > 0 ? v : m), undefined);
-}
-
-/** Names of Flux Kustomizations in the repo's tracked files (only run when --depends-on names some). */
-function fluxKustomizationNames(repo: Repo): Set<string> | undefined {
-  if (!repo.gitDir) return undefined;
-  const r = git(repo.root, ['grep', '-l', '-I', '-F', 'kustomize.toolkit.fluxcd.io', '--', '*.yaml', '*.yml']);
-  if (r.status > 1) return undefined;
-  const names = new Set<string>();
-  for (const file of r.stdout.split('\n').filter(Boolean)) {
-    let text: string | undefined;
-    try {
-      text = readRepoFile(repo, file);
-    } catch {
-      continue;
-    }
-    // Light scan: a Flux Kustomization's metadata.name (documents are small; no full YAML parse needed).
-    for (const doc of (text ?? '').split(/^---\s*$/m)) {
-      if (!/^apiVersion:\s*["']?kustomize\.toolkit\.fluxcd\.io\//m.test(doc) || !/^kind:\s*["']?Kustomization\b/m.test(doc)) continue;
-      const m = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([A-Za-z0-9.-]+)/m.exec(doc);
-      if (m) names.add(m[1]);
-    }
-  }
-  return names;
-}
+// The layout of this run, and the names the check() and write() bodies below use.
+const LAYOUT: Layout = DEFAULT_LAYOUT;
+const CRDS_HELMFILE = LAYOUT.crdsHelmfile;
+const OPERATOR_DIR = LAYOUT.operatorDir;
+const VERSION_KEY = LAYOUT.clusterVars.chartVersion;
+const clusterSettingsPath = LAYOUT.clusterSettingsPath;
 
 /** Both phases at once (the bin). */
 export async function run(req: RunRequest): Promise<RunResult> {
   return guard(req, async () => execute(req, await prepare(req)));
 }
 
-/** Map the errors a user should see to one line and an exit code. */
+/** Map an error to one line and an exit code: 2 for invalid input (InputError, FileError), else 1. */
 export async function guard(req: RunRequest, fn: () => Promise<RunResult>): Promise<RunResult> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof InputError) {
-      req.err(`error: ${e.message}`);
-      return { exitCode: 2 };
-    }
-    if (e instanceof FileError) {
-      req.err(`error: ${e.message}`); // "file:line: problem"
-      return { exitCode: 2 };
-    }
-    if (e instanceof RunFailure) {
-      req.err(`error: ${e.message}`);
-      return { exitCode: 1 };
-    }
-    req.err(`error: ${(e as Error).message}`);
-    return { exitCode: 1 };
+    req.err(`error: ${(e as Error).message}`); // a FileError reads "file:line: problem"
+    return { exitCode: exitCodeOf(e) };
   }
 }
 
@@ -171,188 +73,96 @@ export interface Prepared {
   repo: Repo;
   plan: Plan;
   answers: Answers;
+  /** Every cluster the census found or read, by name. */
   clusters: string[];
   files: ReadonlyMap<string, string | undefined>;
+  /** A cluster's settings data from the census (throws its FileError when the file is not valid). */
   settingsOf(cluster: string): Record<string, string>;
+  census: Census;
+  resolution: Resolution;
 }
 
-/** Phase 1: read the repo, resolve (and ask for) the answers, plan. Writes nothing. */
-export async function prepare(req: RunRequest): Promise<Prepared> {
-  const { options } = req;
-  const warnings: string[] = [];
-  // 1. Flags first: a bad value is refused before anything is read or written.
-  const flagValues: Partial<Answers> = {};
-  for (const [key, raw] of Object.entries(req.flags) as [SettingKey, unknown][]) {
-    if (raw === undefined) continue;
-    (flagValues as Record<string, unknown>)[key] = parseSetting(key, raw);
-  }
-  if (options.allClusters && flagValues.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
-
-  const repo = openRepo(req.cwd);
-  const clusters = listClusters(repo);
-  const files = snapshot(repo, clusters);
-  const stored = loadStored(files.get(YO_RC));
-
-  // 2. Which clusters.
-  const clusterSettings = new Map<string, Record<string, string>>();
-  const settingsOf = (cluster: string): Record<string, string> => {
-    let data = clusterSettings.get(cluster);
-    if (!data) {
-      const text = files.get(clusterSettingsPath(cluster));
-      data = text === undefined ? {} : readClusterSettings(text, clusterSettingsPath(cluster));
-      clusterSettings.set(cluster, data);
-    }
-    return data;
-  };
-  const carriers: string[] = [];
-  for (const c of clusters) {
-    try {
-      if (VERSION_KEY in settingsOf(c)) carriers.push(c);
-    } catch (e) {
-      if (!(e instanceof FileError)) throw e;
-      warnings.push(`${e.message} (skipped in the version census)`);
-    }
-  }
-  if (options.allClusters) {
-    if (carriers.length === 0) {
-      throw new InputError('--all-clusters: no kubernetes/clusters/*/cluster-settings.yaml carries CNPG_OPERATOR_VERSION yet; name the clusters with --cluster');
-    }
-    flagValues.cluster = carriers;
-  }
-
-  // 3. Suggested values and where they come from (flag > stored > default; chart version also from the repo).
-  const values: Record<string, unknown> = {};
-  const sources: Partial<Record<SettingKey, Source>> = {};
-  for (const s of SETTINGS) {
-    if (s.key in flagValues) [values[s.key], sources[s.key]] = [flagValues[s.key], 'flag'];
-    else if (stored && s.key in stored.values) [values[s.key], sources[s.key]] = [stored.values[s.key], 'stored'];
-    else [values[s.key], sources[s.key]] = [DEFAULT_ANSWERS[s.key], 'default'];
-  }
-  // 4. Prompts (interactive door only), prefilled from the values above; the clusters first, because the
-  //    other suggestions come from the chosen clusters' settings.
-  const promptFor = async (keys: SettingKey[]): Promise<void> => {
-    if (!req.ask || options.check) return;
-    const questions = SETTINGS.filter((s) => s.message && keys.includes(s.key) && sources[s.key] !== 'flag').map<Question>((s) => ({
-      key: s.key,
-      message: s.message!,
-      default: s.show(values[s.key] as never),
-      choices: s.choices,
-      validate: (input: string) => {
-        try {
-          parseSetting(s.key, input);
-          return true;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    }));
-    if (questions.length === 0) return;
-    const answered = await req.ask(questions);
-    for (const [key, raw] of Object.entries(answered) as [SettingKey, string][]) {
-      if (raw === undefined) continue;
-      const parsed = parseSetting(key, raw);
-      if (JSON.stringify(parsed) !== JSON.stringify(values[key])) sources[key] = 'prompt';
-      values[key] = parsed;
-    }
-  };
-  await promptFor(['cluster']);
-
-  // Files for clusters named by flags/stored answers that are not in the census yet.
-  for (const c of values.cluster as string[]) {
-    const p = clusterSettingsPath(c);
-    if (!files.has(p)) files.set(p, readRepoFile(repo, p));
-  }
-
-  const seen: VersionSeen[] = [];
-  for (const c of values.cluster as string[]) {
-    const p = clusterSettingsPath(c);
-    if (files.get(p) === undefined) continue;
-    const raw = settingsOf(c)[VERSION_KEY];
-    const chart = raw === undefined ? undefined : normaliseRepoVersion(p, raw, warnings);
-    if (chart) seen.push({ file: p, chart });
-  }
-  const crdsText = files.get(CRDS_HELMFILE);
-  const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, CRDS_HELMFILE);
-  const crdsChart = crdsRaw === undefined ? undefined : normaliseRepoVersion(CRDS_HELMFILE, crdsRaw, warnings);
-  if (crdsChart) seen.push({ file: CRDS_HELMFILE, chart: crdsChart });
-
-  // Replicas and storage class a target cluster already carries are suggested instead of the defaults.
-  const firstSettings = (values.cluster as string[]).find((c) => files.get(clusterSettingsPath(c)) !== undefined);
-  for (const setting of ['replicas', 'storageClass'] as const) {
-    const key = CLUSTER_VARS[setting];
-    const have = firstSettings === undefined ? undefined : settingsOf(firstSettings)[key];
-    if (sources[setting] !== 'default' || have === undefined) continue;
-    const parsed = clusterValue(setting, have);
-    if (parsed === undefined) {
-      warnings.push(`${clusterSettingsPath(firstSettings!)}: ${key} ${JSON.stringify(have)} is not valid (${settingOf(setting).valid}); it will be replaced`);
-    } else {
-      values[setting] = parsed;
-      sources[setting] = 'repo';
-    }
-  }
-
-  const repoMax = maxVersion(seen.map((v) => v.chart));
-  const previousVersion = maxVersion(seen.filter((v) => v.file !== CRDS_HELMFILE).map((v) => v.chart)) ?? crdsChart ?? stored?.values.chartVersion;
-  if (!options.check && sources.chartVersion !== 'flag' && repoMax) {
-    const current = values.chartVersion as string;
-    if (sources.chartVersion === 'default' || compareVersions(repoMax, current) > 0) {
-      values.chartVersion = repoMax;
-      sources.chartVersion = 'repo';
-    }
-  }
-
-  await promptFor(SETTINGS.map((s) => s.key).filter((k) => k !== 'cluster'));
-  const answers = values as unknown as Answers;
-
-  // 5. Downgrades are explicit.
-  const floor = maxVersion([...(repoMax ? [repoMax] : []), ...(stored?.values.chartVersion ? [stored.values.chartVersion] : [])]);
-  if (!options.check && floor && compareVersions(answers.chartVersion, floor) < 0) {
-    const from = `${floor} (operator ${operatorVersionOf(floor) ?? 'unknown'})`;
-    const to = `${answers.chartVersion} (operator ${operatorVersionOf(answers.chartVersion) ?? 'unknown'})`;
-    if (!options.allowDowngrade) {
-      throw new InputError(`--chart-version ${answers.chartVersion} is older than ${floor} in the repo: a downgrade from ${from} to ${to}; pass --allow-downgrade to do it`);
-    }
-    warnings.push(`downgrading chart ${from} -> ${to}`);
-  }
-  for (const s of SETTINGS) warnings.push(...(s.warn?.(answers[s.key] as never) ?? []));
-  if (answers.dependsOn.length > 0) {
-    const known = fluxKustomizationNames(repo);
-    if (known) {
-      for (const name of answers.dependsOn) {
-        if (!known.has(name)) warnings.push(`--depends-on ${name}: no Flux Kustomization in this repo is named ${name}`);
+/** Ask the prompt for `keys` (those the resolution allows), prefilled from it; answers are parsed here. */
+async function promptFor(req: RunRequest, r: Resolution, keys: SettingKey[]): Promise<Partial<Answers>> {
+  const questions = SETTINGS.filter((s) => keys.includes(s.key) && r.askable.includes(s.key)).map<Question>((s) => ({
+    key: s.key,
+    message: s.message!,
+    default: r.prefills[s.key],
+    choices: s.choices,
+    validate: (input: string) => {
+      try {
+        parseSetting(s.key, input);
+        return true;
+      } catch (e) {
+        return (e as Error).message;
       }
-    }
+    },
+  }));
+  if (questions.length === 0 || !req.ask) return {};
+  const prompted: Partial<Answers> = {};
+  for (const [key, raw] of Object.entries(await req.ask(questions)) as [SettingKey, string][]) {
+    if (raw !== undefined) (prompted as Record<string, unknown>)[key] = parseSetting(key, raw);
   }
+  return prompted;
+}
 
-  // 6. Bases for the 3-way merge: the stored answers rendered by this same generator version are exact;
-  //    after an upgrade of the generator, the files of its last commit are.
-  const hadGenerated = GENERATED_PATHS.some((p) => files.get(p) !== undefined);
-  let bases = new Map<string, string>();
-  if (stored && stored.generatorVersion === req.generatorVersion && hasAll(stored.values)) {
-    bases = renderGenerated(stored.values as Answers);
-  } else if (hadGenerated || stored) {
-    bases = lastGeneratedFiles(repo, OPERATOR_DIR, GENERATED_PATHS);
-    if (bases.size === 0 && stored && hasAll(stored.values)) bases = renderGenerated(stored.values as Answers);
+/** Bases for the 3-way merge: the stored answers rendered by this same generator version are exact; after an
+ *  upgrade of the generator, the files of its last commit are. */
+function mergeBases(repo: Repo, census: Census, generatorVersion: string): Map<string, string> {
+  const stored = census.stored;
+  const paths = generatedPaths(LAYOUT);
+  const complete = stored !== undefined && SETTINGS.every((s) => s.key in stored.values);
+  if (complete && stored.generatorVersion === generatorVersion) return renderGenerated(stored.values as Answers, LAYOUT);
+  if (!stored && !paths.some((p) => census.files.get(p) !== undefined)) return new Map();
+  const last = lastGeneratedFiles(repo, LAYOUT.operatorDir, paths);
+  return last.size === 0 && complete ? renderGenerated(stored.values as Answers, LAYOUT) : last;
+}
+
+/** Phase 1: census, answers (with prompts when interactive), plan. Writes nothing. */
+export async function prepare(req: RunRequest): Promise<Prepared> {
+  const { options, flags } = req;
+  const repo = openRepo(req.cwd);
+  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn });
+  const resolve = (prompted: Partial<Answers>): Resolution => {
+    const first = resolveAnswers(flags, census.stored, census, prompted, options);
+    const before = census;
+    census = withClusters(census, repo, first.answers.cluster);
+    return census === before ? first : resolveAnswers(flags, census.stored, census, prompted, options);
+  };
+  let prompted: Partial<Answers> = {};
+  let resolution = resolve(prompted);
+  if (req.ask && !options.check) {
+    // The clusters first: the other suggestions come from the chosen clusters' settings.
+    prompted = await promptFor(req, resolution, ['cluster']);
+    resolution = resolve(prompted);
+    prompted = { ...prompted, ...(await promptFor(req, resolution, SETTINGS.map((s) => s.key).filter((k) => k !== 'cluster'))) };
+    resolution = resolve(prompted);
   }
+  const { answers } = resolution;
 
   const plan = makePlan({
-    answers,
+    resolution,
+    layout: LAYOUT,
     generatorVersion: req.generatorVersion,
-    files,
-    bases,
-    previousVersion,
-    existing: stored !== undefined || hadGenerated,
+    files: census.files,
+    bases: mergeBases(repo, census, req.generatorVersion),
+    existing: census.stored !== undefined || generatedPaths(LAYOUT).some((p) => census.files.get(p) !== undefined),
     force: options.force,
-    explicit: new Set(SETTINGS.filter((s) => sources[s.key] === 'flag' || sources[s.key] === 'prompt').map((s) => s.key)),
   });
-  plan.warnings.unshift(...warnings);
+  plan.warnings.unshift(...census.warnings, ...resolution.warnings);
 
   if (!options.json && !options.check) {
-    for (const s of SETTINGS) req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${sources[s.key]})`);
+    for (const s of SETTINGS) req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${resolution.settings[s.key].source})`);
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
 
-  return { repo, plan, answers, clusters, files, settingsOf };
+  const final = census;
+  const settingsOf = (cluster: string): Record<string, string> => {
+    const c = clusterOf(final, cluster);
+    if (c.error) throw c.error;
+    return c.data;
+  };
+  return { repo, plan, answers, clusters: census.clusters.map((c) => c.name), files: census.files, settingsOf, census, resolution };
 }
 
 /** Phase 2: check, preview, or write and commit. */
@@ -360,10 +170,6 @@ export async function execute(req: RunRequest, p: Prepared): Promise<RunResult> 
   if (req.options.check) return check(req, p);
   if (req.options.dryRun) return dryRun(req, p.plan, p.answers);
   return withRepoLock(p.repo, () => write(req, p.repo, p.plan, p.answers));
-}
-
-function hasAll(values: Partial<Answers>): boolean {
-  return SETTINGS.every((s) => s.key in values);
 }
 
 function report(req: RunRequest, plan: Plan, extra: Record<string, unknown>): void {

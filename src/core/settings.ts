@@ -2,6 +2,7 @@
  * The one table of settings. Flags (bin and Yeoman), prompts, validation, stored answers (.yo-rc.json) and
  * --help are all derived from SETTINGS and ACTIONS, so they cannot drift apart.
  */
+import { InputError } from './errors.js';
 import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, operatorVersionOf } from './versions.js';
 
 export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
@@ -17,9 +18,6 @@ export interface Answers {
 }
 
 export type SettingKey = keyof Answers;
-
-/** Thrown for a value the user gave that is not valid; `message` is the one line shown to the user. */
-export class InputError extends Error {}
 
 export interface Setting<K extends SettingKey = SettingKey> {
   key: K;

@@ -50,3 +50,8 @@ export function compareVersions(a: string, b: string): number {
 export function describeChart(chart: string): string {
   return `${chart} (operator ${operatorVersionOf(chart) ?? 'unknown'})`;
 }
+
+/** The cloudnative-pg chart: CRDs and operator come from this one chart (there is no separate CRDs chart). */
+export const CNPG_CHART_URL = 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg';
+/** The comment Renovate's regex manager (README) finds above each version line the generator owns. */
+export const RENOVATE_COMMENT = '# renovate: datasource=docker depName=ghcr.io/cloudnative-pg/charts/cloudnative-pg';

@@ -5,7 +5,8 @@
  * and asks about conflicts on a TTY-less run), so Yeoman's conflicter is never involved.
  */
 import Generator from 'yeoman-generator';
-import { ACTIONS, DEFAULT_RUN_OPTIONS, InputError, type RunOptions, SETTINGS, type SettingKey, helpText } from '../core/settings.js';
+import { InputError } from '../core/errors.js';
+import { ACTIONS, type Answers, DEFAULT_RUN_OPTIONS, type RunOptions, SETTINGS, type SettingKey, helpText, parseSetting } from '../core/settings.js';
 import { packageVersion } from '../core/meta.js';
 import { type Prepared, type Question, type RunRequest, type RunResult, execute, guard, prepare } from '../core/run.js';
 
@@ -48,12 +49,7 @@ export default class CnpgOperatorGenerator extends Generator {
       this.log(this.help());
       return;
     }
-    const flags: Partial<Record<SettingKey, unknown>> = {};
-    for (const s of SETTINGS) {
-      const v = this.#opt(s.yeomanOption);
-      if (v !== undefined && v !== true) flags[s.key] = v;
-      else if (v === true) flags[s.key] = ''; // `--replicas` with no value: refused as empty
-    }
+    const flags: Partial<Answers> = {};
     const options: RunOptions = {
       ...DEFAULT_RUN_OPTIONS,
       yes: Boolean(this.#opt('yes')),
@@ -76,8 +72,14 @@ export default class CnpgOperatorGenerator extends Generator {
       out: (line) => this.log(line),
       err: (line) => process.stderr.write(line + '\n'),
     };
-    const result = await guard(this.#request, async () => {
-      this.#prepared = await prepare(this.#request!);
+    const request = this.#request;
+    const result = await guard(request, async () => {
+      // Each flag is parsed once, here at the door (`--replicas` with no value: refused as empty).
+      for (const s of SETTINGS) {
+        const v = this.#opt(s.yeomanOption);
+        if (v !== undefined) (flags as Record<string, unknown>)[s.key] = parseSetting(s.key, v === true ? '' : v, `--${s.yeomanOption}`);
+      }
+      this.#prepared = await prepare(request);
       return { exitCode: 0 };
     });
     this.#fail(result);

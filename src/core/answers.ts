@@ -1,0 +1,213 @@
+/**
+ * Where every answer is decided: one pure function, resolveAnswers, from the parsed flags, the stored answers,
+ * the census of the repo and the prompt answers to a value and a source per setting, and per target cluster.
+ * No I/O here. The rules, each written once:
+ *
+ * 1. flag > prompt > repo > stored > default.
+ * 2. A prompt answer counts as the user's only when it differs from what the prompt suggested (its prefill):
+ *    pressing Enter on a suggestion takes the suggestion with the suggestion's source. So accepting the
+ *    suggested replicas in a fleet does not flatten the clusters that carry their own value (rule 5).
+ * 3. The chart version from the repo is the highest found in the target clusters' settings and the CRD helmfile;
+ *    it wins over the stored one only when it is higher (a Renovate bump is kept), and always over the default.
+ *    An operator version found in the repo is read as the chart that ships it, with a warning.
+ * 4. No silent downgrade: a chart version older than the highest in the repo or the stored one throws an
+ *    InputError unless allowDowngrade (then it is a warning). --check compares with the stored answers and
+ *    neither takes the repo's version nor checks downgrades.
+ * 5. Per cluster, replicas and storage class: a value set on this run (flag, or a prompt answer that changed the
+ *    suggestion) applies to every target cluster; otherwise each cluster keeps its own valid value, then its
+ *    stored exception, then the shared answer. The shared answer from the repo is the first target cluster's
+ *    valid value; the clusters that differ from it are the exceptions recorded in .yo-rc.json.
+ */
+import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf } from './census.js';
+import { InputError } from './errors.js';
+import { type Answers, DEFAULT_ANSWERS, SETTINGS, type SettingKey } from './settings.js';
+import { compareVersions, operatorVersionOf } from './versions.js';
+
+export type SourceKind = 'flag' | 'prompt' | 'repo' | 'stored' | 'default';
+
+/** A decided value and where it came from; `file` names the repo file for source `repo`. */
+export interface Resolved<T> {
+  value: T;
+  source: SourceKind;
+  file?: string;
+}
+
+export type ResolvedSettings = { [K in SettingKey]: Resolved<Answers[K]> };
+
+/** What one target cluster's settings will carry. */
+export interface ClusterResolution {
+  name: string;
+  /** Its settings file. */
+  file: string;
+  replicas: Resolved<number>;
+  storageClass: Resolved<string>;
+}
+
+export interface Resolution {
+  /** The shared answers (what .yo-rc.json stores, what the templates render). */
+  answers: Answers;
+  settings: ResolvedSettings;
+  /** One per answers.cluster, in that order. */
+  clusters: ClusterResolution[];
+  /** Clusters whose replicas or storage class differ from the shared answer (the .yo-rc.json `clusters` record). */
+  exceptions: Record<string, ClusterOverrides>;
+  /** The chart version in the repo before this run (for the commit message), when known. */
+  previousVersion?: string;
+  /** The prompt's suggestion per setting, in the setting's `show` form: the value this resolution would take without a prompt answer. */
+  prefills: Record<SettingKey, string>;
+  /** Settings a prompt may ask for (a message in the table and not set by a flag). */
+  askable: SettingKey[];
+  warnings: string[];
+}
+
+export interface ResolveOptions {
+  /** Target every cluster that carries the chart version (--all-clusters). */
+  allClusters?: boolean;
+  allowDowngrade?: boolean;
+  /** --check: the stored answers are the reference; the repo's version is not taken and downgrades are not checked. */
+  check?: boolean;
+}
+
+type Candidate<K extends SettingKey> = Resolved<Answers[K]> | undefined;
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const maxVersion = (vs: string[]): string | undefined =>
+  vs.reduce<string | undefined>((m, v) => (m === undefined || compareVersions(v, m) > 0 ? v : m), undefined);
+
+/** flag > prompt (when it changed the suggestion) > repo > stored > default; also returns the suggestion. */
+function pick<K extends SettingKey>(key: K, flags: Partial<Answers>, prompted: Partial<Answers>, repo: Candidate<K>, stored: StoredAnswers | undefined): [Resolved<Answers[K]>, Answers[K]] {
+  const storedValue = stored?.values[key];
+  const fallback: Resolved<Answers[K]> =
+    repo ?? (storedValue !== undefined ? { value: storedValue as Answers[K], source: 'stored' } : { value: DEFAULT_ANSWERS[key], source: 'default' });
+  if (flags[key] !== undefined) return [{ value: flags[key] as Answers[K], source: 'flag' }, fallback.value];
+  const answer = prompted[key];
+  if (answer !== undefined && !same(answer, fallback.value)) return [{ value: answer as Answers[K], source: 'prompt' }, fallback.value];
+  return [fallback, fallback.value];
+}
+
+function targetClusters(flags: Partial<Answers>, census: Census, options: ResolveOptions): Candidate<'cluster'> {
+  if (!options.allClusters) return undefined;
+  if (flags.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
+  const carriers = census.clusters.filter((c) => c.version !== undefined).map((c) => c.name);
+  if (carriers.length === 0) {
+    const vars = census.layout.clusterVars;
+    throw new InputError(`--all-clusters: no ${census.layout.clusterSettingsPath('*')} carries ${vars.chartVersion} yet; name the clusters with --cluster`);
+  }
+  return { value: carriers, source: 'repo', file: census.layout.clusterSettingsPath('*') };
+}
+
+/** The chart version the repo suggests (rule 3), the highest found, and the version before this run. */
+function repoVersion(census: Census, targets: string[], stored: StoredAnswers | undefined, options: ResolveOptions, warnings: string[]) {
+  const found = [...targets.map((t) => clusterOf(census, t).version), census.crds].filter((v) => v !== undefined);
+  for (const v of found) if (v.note) warnings.push(v.note);
+  const seen = found.filter((v) => v.chart !== undefined) as { chart: string; file: string }[];
+  const max = maxVersion(seen.map((v) => v.chart));
+  const inClusters = maxVersion(seen.filter((v) => v.file !== census.layout.crdsHelmfile).map((v) => v.chart));
+  const previous = inClusters ?? census.crds?.chart ?? stored?.values.chartVersion;
+  const storedVersion = stored?.values.chartVersion;
+  let candidate: Candidate<'chartVersion'>;
+  if (!options.check && max && (storedVersion === undefined || compareVersions(max, storedVersion) > 0)) {
+    candidate = { value: max, source: 'repo', file: seen.find((v) => v.chart === max)!.file };
+  }
+  return { candidate, max, previous };
+}
+
+/** The shared replicas / storage class from the repo: the first target cluster's valid value (rule 5). */
+function repoShared<K extends 'replicas' | 'storageClass'>(key: K, census: Census, targets: string[], warnings: string[]): Candidate<K> {
+  let first: Candidate<K>;
+  for (const t of targets) {
+    const c = clusterOf(census, t);
+    const found = c[key];
+    if (found === undefined) continue;
+    if (found.value === undefined) {
+      const setting = SETTINGS.find((s) => s.key === key)!;
+      warnings.push(`${c.file}: ${census.layout.clusterVars[key]} ${JSON.stringify(found.raw)} is not valid (${setting.valid}); it will be replaced`);
+    } else if (!first) first = { value: found.value as Answers[K], source: 'repo', file: c.file };
+  }
+  return first;
+}
+
+function perCluster<K extends 'replicas' | 'storageClass'>(key: K, shared: Resolved<Answers[K]>, census: Census, name: string, stored: StoredAnswers | undefined): Resolved<Answers[K]> {
+  if (shared.source === 'flag' || shared.source === 'prompt') return shared;
+  const c = clusterOf(census, name);
+  const own = c[key]?.value;
+  if (own !== undefined) return { value: own as Answers[K], source: 'repo', file: c.file };
+  const exception = stored?.clusters[name]?.[key];
+  if (exception !== undefined) return { value: exception as Answers[K], source: 'stored' };
+  return shared;
+}
+
+function downgradeCheck(chart: string, floor: string | undefined, options: ResolveOptions, warnings: string[]): void {
+  if (options.check || !floor || compareVersions(chart, floor) >= 0) return;
+  const from = `${floor} (operator ${operatorVersionOf(floor) ?? 'unknown'})`;
+  const to = `${chart} (operator ${operatorVersionOf(chart) ?? 'unknown'})`;
+  if (!options.allowDowngrade) {
+    throw new InputError(`--chart-version ${chart} is older than ${floor} in the repo: a downgrade from ${from} to ${to}; pass --allow-downgrade to do it`);
+  }
+  warnings.push(`downgrading chart ${from} -> ${to}`);
+}
+
+/**
+ * Decide every answer. `flags` and `prompted` hold parsed values (the doors parse flags, prepare parses prompt
+ * answers); `stored` is usually census.stored. Throws InputError for a refused combination or downgrade, and a
+ * target cluster's FileError when its settings file is not valid.
+ */
+export function resolveAnswers(
+  flags: Partial<Answers>,
+  stored: StoredAnswers | undefined,
+  census: Census,
+  prompted: Partial<Answers> = {},
+  options: ResolveOptions = {},
+): Resolution {
+  const warnings: string[] = [];
+  const settings = {} as Record<SettingKey, Resolved<unknown>>;
+  const prefills = {} as Record<SettingKey, string>;
+  const take = <K extends SettingKey>(key: K, repo: Candidate<K>): Resolved<Answers[K]> => {
+    const [resolved, suggestion] = pick(key, flags, prompted, repo, stored);
+    settings[key] = resolved;
+    prefills[key] = SETTINGS.find((s) => s.key === key)!.show(suggestion as never);
+    return resolved;
+  };
+
+  const targets = take('cluster', targetClusters(flags, census, options)).value;
+  for (const t of targets) {
+    const error = clusterOf(census, t).error;
+    if (error) throw error;
+  }
+  const version = repoVersion(census, targets, stored, options, warnings);
+  const chart = take('chartVersion', version.candidate).value;
+  const replicas = take('replicas', repoShared('replicas', census, targets, warnings));
+  const storageClass = take('storageClass', repoShared('storageClass', census, targets, warnings));
+  for (const key of ['namespace', 'monitoring', 'dependsOn'] as const) take(key, undefined);
+
+  downgradeCheck(chart, maxVersion([version.max, stored?.values.chartVersion].filter((v) => v !== undefined)), options, warnings);
+  const answers = Object.fromEntries(SETTINGS.map((s) => [s.key, settings[s.key].value])) as unknown as Answers;
+  for (const s of SETTINGS) warnings.push(...(s.warn?.(answers[s.key] as never) ?? []));
+  for (const name of answers.dependsOn) {
+    if (census.fluxKustomizations && !census.fluxKustomizations.has(name)) warnings.push(`--depends-on ${name}: no Flux Kustomization in this repo is named ${name}`);
+  }
+
+  const clusters = targets.map<ClusterResolution>((name) => ({
+    name,
+    file: census.layout.clusterSettingsPath(name),
+    replicas: perCluster('replicas', replicas, census, name, stored),
+    storageClass: perCluster('storageClass', storageClass, census, name, stored),
+  }));
+  const exceptions: Record<string, ClusterOverrides> = {};
+  for (const c of clusters) {
+    const o: ClusterOverrides = {};
+    if (c.replicas.value !== answers.replicas) o.replicas = c.replicas.value;
+    if (c.storageClass.value !== answers.storageClass) o.storageClass = c.storageClass.value;
+    if (Object.keys(o).length > 0) exceptions[c.name] = o;
+  }
+  const askable = SETTINGS.filter((s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters)).map((s) => s.key);
+  return {
+    answers,
+    settings: settings as ResolvedSettings,
+    clusters,
+    exceptions,
+    previousVersion: version.previous,
+    prefills,
+    askable,
+    warnings,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * A kustomize `kustomization.yaml` (the layout's parent kustomization): add one entry to `resources:` in place
+ * (see text-edit.ts).
+ */
+import { isMap, isScalar, isSeq, type ParsedNode } from 'yaml';
+import { yamlScalar } from '../yaml-scalar.js';
+import {
+  type Edit,
+  type PMap,
+  type PPair,
+  Source,
+  applyEdits,
+  assertValue,
+  clearEmptyValue,
+  contentEnd,
+  getPair,
+  isEmptyDoc,
+  isEmptyValue,
+  parseDocs,
+  stringValue,
+} from '../text-edit.js';
+
+const normalizeResource = (s: string): string => s.trim().replace(/^(\.\/)+/, '');
+
+interface KustomizationFile {
+  src: Source;
+  root: PMap;
+  resourcesPair?: PPair;
+  /** Entries of `resources`, normalised. */
+  entries: string[];
+}
+
+function loadKustomization(src: Source): KustomizationFile {
+  const want = 'expected a kustomize Kustomization (apiVersion: kustomize.config.k8s.io/v1beta1, kind: Kustomization)';
+  const docs = parseDocs(src).filter((d) => !isEmptyDoc(d));
+  if (docs.length === 0) throw src.err(`is empty; ${want}`);
+  if (docs.length > 1) throw src.err(`holds ${docs.length} YAML documents; ${want}`, (docs[1].contents as ParsedNode).range[0]);
+  const root = docs[0].contents as ParsedNode;
+  if (!isMap(root) || root.flow) throw src.err(`is not a YAML block mapping; ${want}`, root.range[0]);
+  // kustomize treats a missing apiVersion/kind as a Kustomization, so both are optional here.
+  const kindPair = getPair(root, 'kind');
+  const kind = kindPair && stringValue(kindPair.value);
+  if (kindPair && kind !== 'Kustomization') throw src.err(`is a ${kind ?? '(non-string kind)'}; ${want}`, kindPair.key.range[0]);
+  const apiPair = getPair(root, 'apiVersion');
+  const api = apiPair && stringValue(apiPair.value);
+  if (apiPair && !(api ?? '').startsWith('kustomize.config.k8s.io/')) {
+    const flux = (api ?? '').startsWith('kustomize.toolkit.fluxcd.io/') ? ' (that is a Flux Kustomization)' : '';
+    throw src.err(`has apiVersion ${api ?? '(non-string)'}${flux}; ${want}`, apiPair.key.range[0]);
+  }
+  const resourcesPair = getPair(root, 'resources');
+  const entries: string[] = [];
+  const v = resourcesPair?.value;
+  if (resourcesPair && !isEmptyValue(v ?? null)) {
+    if (!isSeq(v)) throw src.err('resources is not a sequence', v!.range[0]);
+    for (const item of v.items as ParsedNode[]) {
+      if (isScalar(item) && item.value !== null) entries.push(normalizeResource(String(item.value)));
+    }
+  }
+  return { src, root, resourcesPair, entries };
+}
+
+/**
+ * Add `entry` to `resources:` of a kustomize Kustomization unless it is already
+ * listed (entries compared without a leading `./`); an already listed entry
+ * returns the text unchanged. kustomize treats a file without apiVersion/kind as
+ * a Kustomization, so those are accepted; any other kind, or a Flux
+ * `kustomize.toolkit.fluxcd.io` Kustomization, is refused.
+ */
+export function addKustomizationResource(text: string | undefined, file: string, entry: string): string {
+  assertValue(entry, 'kustomization resource');
+  if (text === undefined) {
+    const out = [
+      '---',
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      `  - ${yamlScalar(entry, 'plain-or-double')}`,
+      '',
+    ].join('\n');
+    verifyKustomization(out, file, entry);
+    return out;
+  }
+
+  const src = new Source(text, file);
+  const k = loadKustomization(src);
+  const wanted = normalizeResource(entry);
+  if (k.entries.includes(wanted)) return text;
+
+  const edits: Edit[] = [];
+  const rootCol = src.column(k.root.items[0].key!.range[0]);
+  const pair = k.resourcesPair;
+  const seq = pair?.value;
+  // Follow the file's own style: when every listed resource is written `./x`, so is ours.
+  const listed = isSeq(seq) ? seq.items.map((i) => (isScalar(i) ? String(i.value) : '')) : [];
+  if (listed.length > 0 && listed.every((v) => v.startsWith('./')) && !entry.startsWith('./')) entry = `./${entry}`;
+  if (!pair) {
+    const at = src.afterLineOf(contentEnd(k.root));
+    const lines = [`${' '.repeat(rootCol)}resources:`, `${' '.repeat(rootCol + 2)}- ${yamlScalar(entry, 'plain-or-double')}`];
+    edits.push({ at, end: at, text: src.linesAt(at, lines) });
+  } else if (isSeq(seq) && seq.items.length > 0) {
+    if (seq.flow) {
+      // `[a, b]` -> `[a, b, entry]`. Inserted right after the last item rather
+      // than before `]`, which is the same for the usual layout and stays valid
+      // with a trailing comma (`[a, b,]`) or a comment before `]`.
+      const last = seq.items[seq.items.length - 1] as ParsedNode;
+      edits.push({ at: last.range[1], end: last.range[1], text: `, ${yamlScalar(entry, 'plain-or-double')}` });
+    } else {
+      const dashCol = src.column(seq.range[0]);
+      const first = seq.items[0] as ParsedNode;
+      const gap = Math.max(1, src.column(first.range[0]) - dashCol - 1);
+      const at = src.afterLineOf(contentEnd(seq));
+      edits.push({ at, end: at, text: src.linesAt(at, [`${' '.repeat(dashCol)}-${' '.repeat(gap)}${yamlScalar(entry, 'plain-or-double')}`]) });
+    }
+  } else if (isSeq(seq) && seq.flow) {
+    // `resources: []`
+    edits.push({ at: seq.range[0] + 1, end: seq.range[0] + 1, text: yamlScalar(entry, 'plain-or-double') });
+  } else {
+    // `resources:` / `resources: ~`
+    edits.push(...clearEmptyValue(src, pair));
+    const at = src.afterLineOf(pair.value ? contentEnd(pair.value) : pair.key.range[1]);
+    const line = `${' '.repeat(src.column(pair.key.range[0]) + 2)}- ${yamlScalar(entry, 'plain-or-double')}`;
+    edits.push({ at, end: at, text: src.linesAt(at, [line]) });
+  }
+
+  const out = src.bom + applyEdits(src.body, edits);
+  verifyKustomization(out, file, entry);
+  return out;
+}
+
+function verifyKustomization(out: string, file: string, entry: string): void {
+  let k: KustomizationFile;
+  try {
+    k = loadKustomization(new Source(out, file));
+  } catch (e) {
+    throw new Error(`internal error: patched ${file} does not validate: ${(e as Error).message}`);
+  }
+  const n = k.entries.filter((e) => e === normalizeResource(entry)).length;
+  if (n !== 1) throw new Error(`internal error: patched ${file} lists ${entry} ${n} times`);
+}
