@@ -89,38 +89,56 @@ export interface CensusOptions {
 /** Read the repo once. Throws FileError for an owned file that cannot be read or a bad .yo-rc.json. */
 export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}): Census {
   const files = new Map<string, string | undefined>();
-  for (const p of [YO_RC, layout.crdsHelmfile, layout.parentKustomization, ...generatedPaths(layout)]) files.set(p, readRepoFile(repo, p));
-  const crdsText = files.get(layout.crdsHelmfile);
-  const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, layout.crdsHelmfile);
+  for (const p of ownedPaths(layout)) files.set(p, readRepoFile(repo, p));
+  const names = [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])];
+  for (const name of names) files.set(layout.clusterSettingsPath(name), readRepoFile(repo, layout.clusterSettingsPath(name)));
   const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
+  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined);
+}
+
+/** The files of a layout that the generator owns or patches, other than the clusters' settings. */
+export function ownedPaths(layout: Layout): string[] {
+  return [YO_RC, layout.crdsHelmfile, layout.parentKustomization, ...generatedPaths(layout)];
+}
+
+/**
+ * The census of files already read (pure: the tests build censuses from texts). `files` holds ownedPaths and
+ * each named cluster's settings file (undefined: missing).
+ */
+export function censusOf(layout: Layout, files: ReadonlyMap<string, string | undefined>, clusterNames: readonly string[], fluxKustomizations?: Set<string>): Census {
+  const crdsText = files.get(layout.crdsHelmfile);
+  const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, layout.crdsHelmfile);
   const census: Census = {
     layout,
     clusters: [],
     crds: crdsRaw === undefined ? undefined : versionFound(layout.crdsHelmfile, crdsRaw),
-    stored,
-    files,
-    fluxKustomizations: wantsNames ? fluxKustomizationNames(repo) : undefined,
+    stored: loadStored(files.get(YO_RC)),
+    files: new Map(files),
+    fluxKustomizations,
     warnings: [],
   };
-  return withClusters(census, repo, [...listClusters(repo, layout), ...(options.clusters ?? [])]);
+  for (const name of clusterNames) addCluster(census, name);
+  return census;
+}
+
+function addCluster(census: Census, name: string): void {
+  const file = census.layout.clusterSettingsPath(name);
+  const c = clusterCensus(census.layout, name, file, census.files.get(file));
+  if (c.error) census.warnings.push(`${c.error.message} (skipped in the version census)`);
+  census.clusters.push(c);
 }
 
 /** The census with these clusters read too (those it already holds are kept as read). */
 export function withClusters(census: Census, repo: Repo, names: readonly string[]): Census {
   const missing = [...new Set(names)].filter((n) => !census.clusters.some((c) => c.name === n));
   if (missing.length === 0) return census;
-  const files = new Map(census.files);
-  const clusters = [...census.clusters];
-  const warnings = [...census.warnings];
+  const next: Census = { ...census, clusters: [...census.clusters], files: new Map(census.files), warnings: [...census.warnings] };
   for (const name of missing) {
-    const file = census.layout.clusterSettingsPath(name);
-    files.set(file, readRepoFile(repo, file));
-    const c = clusterCensus(census.layout, name, file, files.get(file));
-    if (c.error) warnings.push(`${c.error.message} (skipped in the version census)`);
-    clusters.push(c);
+    next.files.set(census.layout.clusterSettingsPath(name), readRepoFile(repo, census.layout.clusterSettingsPath(name)));
+    addCluster(next, name);
   }
-  return { ...census, clusters, files, warnings };
+  return next;
 }
 
 /** The census entry of a cluster, or a missing one when the census did not read it. */
