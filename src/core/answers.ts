@@ -15,8 +15,8 @@
  *    neither takes the repo's version nor checks downgrades.
  * 5. Per cluster, replicas and storage class: a value set on this run (flag, or a prompt answer that changed the
  *    suggestion) applies to every target cluster; otherwise each cluster keeps its own valid value, then its
- *    stored exception, then the shared answer. The shared answer from the repo is the first target cluster's
- *    valid value; the clusters that differ from it are the exceptions recorded in .yo-rc.json.
+ *    stored exception, then the shared answer. The shared answer from the repo is the value of the first target
+ *    cluster that has a settings file, when valid; the clusters that differ from it are the exceptions recorded in .yo-rc.json.
  */
 import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf } from './census.js';
 import { InputError } from './errors.js';
@@ -78,7 +78,7 @@ function pick<K extends SettingKey>(key: K, flags: Partial<Answers>, prompted: P
   const storedValue = stored?.values[key];
   const fallback: Resolved<Answers[K]> =
     repo ?? (storedValue !== undefined ? { value: storedValue as Answers[K], source: 'stored' } : { value: DEFAULT_ANSWERS[key], source: 'default' });
-  if (flags[key] !== undefined) return [{ value: flags[key] as Answers[K], source: 'flag' }, fallback.value];
+  if (flags[key] !== undefined) return [{ value: flags[key] as Answers[K], source: 'flag' }, flags[key] as Answers[K]];
   const answer = prompted[key];
   if (answer !== undefined && !same(answer, fallback.value)) return [{ value: answer as Answers[K], source: 'prompt' }, fallback.value];
   return [fallback, fallback.value];
@@ -111,19 +111,22 @@ function repoVersion(census: Census, targets: string[], stored: StoredAnswers | 
   return { candidate, max, previous };
 }
 
-/** The shared replicas / storage class from the repo: the first target cluster's valid value (rule 5). */
+/**
+ * The shared replicas / storage class from the repo: the value of the first target cluster that has a settings
+ * file, when valid (rule 5). Every target's invalid value gets a warning (it will be replaced).
+ */
 function repoShared<K extends 'replicas' | 'storageClass'>(key: K, census: Census, targets: string[], warnings: string[]): Candidate<K> {
-  let first: Candidate<K>;
+  const setting = SETTINGS.find((s) => s.key === key)!;
   for (const t of targets) {
     const c = clusterOf(census, t);
     const found = c[key];
-    if (found === undefined) continue;
-    if (found.value === undefined) {
-      const setting = SETTINGS.find((s) => s.key === key)!;
+    if (found && found.value === undefined) {
       warnings.push(`${c.file}: ${census.layout.clusterVars[key]} ${JSON.stringify(found.raw)} is not valid (${setting.valid}); it will be replaced`);
-    } else if (!first) first = { value: found.value as Answers[K], source: 'repo', file: c.file };
+    }
   }
-  return first;
+  const first = targets.map((t) => clusterOf(census, t)).find((c) => c.exists);
+  const value = first?.[key]?.value;
+  return value === undefined ? undefined : { value: value as Answers[K], source: 'repo', file: first!.file };
 }
 
 function perCluster<K extends 'replicas' | 'storageClass'>(key: K, shared: Resolved<Answers[K]>, census: Census, name: string, stored: StoredAnswers | undefined): Resolved<Answers[K]> {
