@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build step before tsc: compile templates/*.ejs into plain functions (src/core/templates.compiled.ts, git-ignored),
 // so a run neither loads ejs nor compiles a template at start-up. The functions are ejs's own output for the
-// options render.ts documents (strict mode, the locals below as the only variables); test/render.test.ts checks
+// options render.ts documents (strict mode, the locals below as the only variables); test/input.test.ts checks
 // they render exactly what ejs renders from the .ejs files.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

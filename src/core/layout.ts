@@ -51,7 +51,7 @@ export const YO_RC = '.yo-rc.json';
 
 const INFRA_OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
 
-/** The story's layout (../shared/LAYOUTS.md, "infrastructure"); the default for an empty repo. */
+/** The story's layout ("infrastructure" in the layouts description the tests build fixtures to); the default for an empty repo. */
 export const INFRASTRUCTURE: Layout = {
   name: 'infrastructure',
   operatorDir: INFRA_OPERATOR_DIR,
