@@ -234,7 +234,7 @@ export function loadStored(text: string | undefined): StoredAnswers | undefined 
     if (!isObject(section.clusters)) throw new FileError(YO_RC, `"${PACKAGE_NAME}.clusters" must be a JSON object`);
     for (const [name, raw] of Object.entries(section.clusters)) {
       const where = `${PACKAGE_NAME}.clusters.${name}`;
-      storedValue('cluster', name, where);
+      if (storedValue('cluster', name, where).length !== 1) throw new FileError(YO_RC, `"${where}": one cluster name per key`);
       if (!isObject(raw)) throw new FileError(YO_RC, `"${where}" must be a JSON object`);
       const o: ClusterOverrides = {};
       if (raw.replicas !== undefined) o.replicas = storedValue('replicas', raw.replicas, `${where}.replicas`);

@@ -262,8 +262,6 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   json: false,
 };
 
-export type Source = 'flag' | 'prompt' | 'stored' | 'repo' | 'default';
-
 export function helpText(program: string, door: 'bin' | 'yeoman' = 'bin'): string {
   const lines: string[] = [];
   lines.push(`Usage: ${program} [options]`);

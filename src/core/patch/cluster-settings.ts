@@ -159,7 +159,8 @@ export function patchClusterSettings(text: string | undefined, file: string, val
   }
 
   const src = new Source(text, file);
-  const { root, dataPair, data } = loadClusterSettings(src);
+  const ctx = loadClusterSettings(src);
+  const data = ctx.data;
   const edits: Edit[] = [];
   const present = new Map<string, PPair>();
   for (const pair of (data?.items ?? []) as PPair[]) {
@@ -185,41 +186,48 @@ export function patchClusterSettings(text: string | undefined, file: string, val
   }
 
   const missing = keys.filter((k) => !present.has(k));
-  if (missing.length > 0) {
-    if (data) {
-      // the indentation of the line of the first entry (not the key column: `? KEY`)
-      const indent = src.indentOf(data.items[0].key!.range[0]);
-      const cnpgPairs = [...present].filter(([k]) => k.startsWith('CNPG_')).map(([, p]) => p);
-      if (cnpgPairs.length > 0) {
-        // Keys of an existing CNPG section: continue it right after its last key.
-        const last = cnpgPairs.reduce((a, b) => (b.key.range[0] > a.key.range[0] ? b : a));
-        const at = src.afterLineOf(contentEnd(last.value ?? last.key));
-        edits.push({ at, end: at, text: src.linesAt(at, settingLines(indent, missing, values)) });
-      } else {
-        const at = src.afterLineOf(contentEnd(data));
-        const lines = ['', indent + SECTION_COMMENT, ...settingLines(indent, missing, values)];
-        edits.push({ at, end: at, text: src.linesAt(at, lines) });
-      }
-    } else {
-      const rootCol = src.column(root.items[0].key!.range[0]);
-      const step = childIndentStep(src, root);
-      const indent = ' '.repeat(rootCol + step);
-      const section = [indent + SECTION_COMMENT, ...settingLines(indent, missing, values)];
-      if (dataPair) {
-        edits.push(...clearEmptyValue(src, dataPair));
-        const at = src.afterLineOf(dataPair.value ? contentEnd(dataPair.value) : dataPair.key.range[1]);
-        edits.push({ at, end: at, text: src.linesAt(at, section) });
-      } else {
-        const at = src.afterLineOf(contentEnd(root));
-        edits.push({ at, end: at, text: src.linesAt(at, [' '.repeat(rootCol) + 'data:', ...section]) });
-      }
-    }
-  }
+  if (missing.length > 0) edits.push(...insertMissing(ctx, present, missing, values));
 
   if (edits.length === 0) return text;
   const out = src.bom + applyEdits(src.body, edits);
   verifyClusterSettings(out, file, values);
   return out;
+}
+
+/**
+ * Edits that insert the `missing` keys: after the last CNPG_ key already present, else as a new section at the
+ * end of `data`, else in a new (or emptied) `data:` block.
+ */
+function insertMissing({ src, root, dataPair, data }: ClusterSettings, present: Map<string, PPair>, missing: string[], values: Record<string, string>): Edit[] {
+  const edits: Edit[] = [];
+  if (data) {
+    // the indentation of the line of the first entry (not the key column: `? KEY`)
+    const indent = src.indentOf(data.items[0].key!.range[0]);
+    const cnpgPairs = [...present].filter(([k]) => k.startsWith('CNPG_')).map(([, p]) => p);
+    if (cnpgPairs.length > 0) {
+      // Keys of an existing CNPG section: continue it right after its last key.
+      const last = cnpgPairs.reduce((a, b) => (b.key.range[0] > a.key.range[0] ? b : a));
+      const at = src.afterLineOf(contentEnd(last.value ?? last.key));
+      edits.push({ at, end: at, text: src.linesAt(at, settingLines(indent, missing, values)) });
+    } else {
+      const at = src.afterLineOf(contentEnd(data));
+      const lines = ['', indent + SECTION_COMMENT, ...settingLines(indent, missing, values)];
+      edits.push({ at, end: at, text: src.linesAt(at, lines) });
+    }
+    return edits;
+  }
+  const rootCol = src.column(root.items[0].key!.range[0]);
+  const indent = ' '.repeat(rootCol + childIndentStep(src, root));
+  const section = [indent + SECTION_COMMENT, ...settingLines(indent, missing, values)];
+  if (dataPair) {
+    edits.push(...clearEmptyValue(src, dataPair));
+    const at = src.afterLineOf(dataPair.value ? contentEnd(dataPair.value) : dataPair.key.range[1]);
+    edits.push({ at, end: at, text: src.linesAt(at, section) });
+  } else {
+    const at = src.afterLineOf(contentEnd(root));
+    edits.push({ at, end: at, text: src.linesAt(at, [' '.repeat(rootCol) + 'data:', ...section]) });
+  }
+  return edits;
 }
 
 /** Indentation step used by the root map's first nested block mapping (2 if none). */
