@@ -90,6 +90,8 @@ export function renderGenerated(answers: Answers): Map<string, string> {
     monitoring: answers.monitoring,
     dependsOn: answers.dependsOn,
     resources: names.filter((n) => n !== 'kustomization.yaml' && n !== 'ks.yaml'),
+    monitoringLabels: answers.monitoringLabels,
+    inplaceUpdates: answers.inplaceUpdates,
   };
   const out = new Map<string, string>();
   for (const name of names) out.set(`${OPERATOR_DIR}/${name}`, renderTemplate(`${name}.ejs`, data));
