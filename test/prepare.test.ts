@@ -31,9 +31,9 @@ describe('prepare', () => {
     const asked: Question[][] = [];
     const out: string[] = [];
     const p = await prepare(request(repo, { cluster: 'b' }, asked, out));
-    expect(asked.map((qs) => qs.map((q) => q.key))).toEqual([['cluster'], ['namespace', 'replicas', 'chartVersion', 'storageClass']]);
+    expect(asked.map((qs) => qs.map((q) => q.key))).toEqual([['cluster'], ['namespace', 'replicas', 'chartVersion', 'storageClass', 'inplaceUpdates']]);
     expect(asked[0][0].default).toBe('infra');
-    expect(Object.fromEntries(asked[1].map((q) => [q.key, q.default]))).toEqual({ namespace: 'cnpg-system', replicas: '4', chartVersion: '0.26.1', storageClass: 'fast' });
+    expect(Object.fromEntries(asked[1].map((q) => [q.key, q.default]))).toEqual({ namespace: 'cnpg-system', replicas: '4', chartVersion: '0.26.1', storageClass: 'fast', inplaceUpdates: 'false' });
     expect(p.answers).toMatchObject({ cluster: ['b'], replicas: 4, storageClass: 'fast', chartVersion: '0.26.1', monitoring: 'none' });
     expect(p.resolution.settings.replicas).toEqual({ value: 4, source: 'repo', file: 'kubernetes/clusters/b/cluster-settings.yaml' });
     expect(out).toContain('cluster      = b  (prompt)');

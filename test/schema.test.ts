@@ -1,7 +1,7 @@
 /**
  * The generated manifests against upstream truth: the real bin writes a fresh GitOps repo, every file is run
  * through Flux's postBuild substitution with the written cluster-settings, parsed, and checked against the
- * Flux (2.6.0 and 2.7.0) and VictoriaMetrics CRDs made strict, the cloudnative-pg chart's values.yaml and
+ * Flux (2.6.0 and 2.7.0), VictoriaMetrics and Prometheus-Operator CRDs made strict, the cloudnative-pg chart's values.yaml and
  * values.schema.json, and the metrics the operator really exports (../shared/FACTS.md).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -12,8 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import {
-  ALLOWED_METRICS,
+  allowedMetrics,
   CHART_VERSIONS,
+  PROM_CRDS,
   FLUX_CRDS,
   FLUX_VERSIONS,
   type Json,
@@ -25,6 +26,7 @@ import {
   isPlainObject,
   promqlMetricNames,
   promqlSelectors,
+  promValidator,
   unknownValueKeys,
   validateWith,
   vmValidator,
@@ -56,6 +58,8 @@ interface Scenario {
   storageClass: string;
   monitoring: Monitoring;
   dependsOn: string[];
+  monitoringLabels: Record<string, string>;
+  inplaceUpdates: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -69,6 +73,8 @@ const SCENARIOS: Scenario[] = [
     storageClass: 'ceph-block',
     monitoring: 'victoria-metrics',
     dependsOn: [],
+    monitoringLabels: {},
+    inplaceUpdates: false,
   },
   {
     title: 'every setting changed',
@@ -80,6 +86,8 @@ const SCENARIOS: Scenario[] = [
       '--storage-class', 'fast.ssd',
       '--monitoring', 'prometheus-operator',
       '--depends-on', 'infrastructure-repositories-oci,infrastructure-storage',
+      '--monitoring-labels', 'release=kube-prometheus-stack,example.com/team=dba',
+      '--inplace-updates', 'true',
     ],
     clusters: ['prod', 'staging'],
     namespace: 'databases',
@@ -88,6 +96,21 @@ const SCENARIOS: Scenario[] = [
     storageClass: 'fast.ssd',
     monitoring: 'prometheus-operator',
     dependsOn: ['infrastructure-repositories-oci', 'infrastructure-storage'],
+    monitoringLabels: { 'example.com/team': 'dba', release: 'kube-prometheus-stack' },
+    inplaceUpdates: true,
+  },
+  {
+    title: 'VictoriaMetrics with selector labels, in-place updates off',
+    args: ['--monitoring-labels', 'vmagent=main', '--inplace-updates', 'false'],
+    clusters: ['infra'],
+    namespace: 'cnpg-system',
+    replicas: 2,
+    chart: '0.26.0',
+    storageClass: 'ceph-block',
+    monitoring: 'victoria-metrics',
+    dependsOn: [],
+    monitoringLabels: { vmagent: 'main' },
+    inplaceUpdates: false,
   },
   {
     title: 'chart 0.26.1, monitoring none, one replica',
@@ -99,6 +122,8 @@ const SCENARIOS: Scenario[] = [
     storageClass: 'ceph-block',
     monitoring: 'none',
     dependsOn: [],
+    monitoringLabels: {},
+    inplaceUpdates: false,
   },
 ];
 
@@ -283,10 +308,20 @@ describe('upstream helpers catch what they are meant to catch', () => {
     expect(() => fluxSubstitute('a: ${A\n', {})).toThrow(/unterminated/);
   });
 
-  test('PromQL metric extraction sees through functions, aggregations, matchers and ranges', () => {
+  test('PromQL metric extraction (from the parse tree) sees through functions, aggregations, matchers and ranges', () => {
     expect(promqlMetricNames('sum by (webhook, le) (rate(x_bucket{job="a/b",code=~"5.."}[5m])) > 0.5 and on(job) absent(up{job="{x}"}) or foo')).toEqual(['x_bucket', 'up', 'foo']);
     expect(promqlSelectors('up{job="ns/x"} == 0')[0].matchers).toEqual({ job: ['=', 'ns/x'] });
-    expect(() => promqlMetricNames('rat(up[5m])')).toThrow(/unknown PromQL function/);
+    expect(() => promqlMetricNames('rat(up[5m])')).toThrow(/does not parse/);
+  });
+
+  test('Prometheus-Operator v0.93.0 PodMonitor and PrometheusRule CRDs: reject unknown fields and a missing namespace', () => {
+    const pm = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'x', namespace: 'y' }, spec: { selector: {}, podMetricsEndpoints: [{ port: 'metrics' }] } };
+    expect(validateWith(promValidator('PodMonitor'), pm)).toEqual([]);
+    expect(validateWith(promValidator('PodMonitor'), { ...pm, spec: { ...pm.spec, podMetricsEndpoints: [{ port: 'metrics', bogus: 1 }] } }).join('\n')).toMatch(/"bogus"/);
+    const pr = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'x', namespace: 'y' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0' }] }] } };
+    expect(validateWith(promValidator('PrometheusRule'), pr)).toEqual([]);
+    expect(validateWith(promValidator('PrometheusRule'), { ...pr, metadata: { name: 'x' } }).join('\n')).toMatch(/namespace/);
+    expect(validateWith(promValidator('PrometheusRule'), { ...pr, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up', severity: 'x' }] }] } }).join('\n')).toMatch(/"severity"/);
   });
 
   test('the values walk reports keys the chart does not have (the story\'s securityContext, leaderElection)', () => {
@@ -393,6 +428,36 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
     expect(errors).toEqual([]);
   });
 
+  test('the Prometheus-Operator objects pass the v0.93.0 CRDs strictly (and exist only with --monitoring prometheus-operator)', () => {
+    const all = docs();
+    const prom = all.filter((d) => String(d.obj.apiVersion).startsWith('monitoring.coreos.com/'));
+    if (sc.monitoring !== 'prometheus-operator') {
+      expect(prom.map((d) => `${d.file} ${d.obj.kind}`)).toEqual([]);
+      return;
+    }
+    const errors: string[] = [];
+    for (const kind of Object.keys(PROM_CRDS) as (keyof typeof PROM_CRDS)[]) {
+      const found = ofKind(all, kind);
+      if (found.length !== 1) errors.push(`${kind}: ${found.length} documents`);
+      for (const d of found) errors.push(...validateWith(promValidator(kind), d.obj).map((e) => `${d.file} ${kind} ${e}`));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test('--monitoring-labels are on the scrape and the rule object (with the generator\'s own label), nowhere else', () => {
+    const all = docs();
+    const monitoringKinds = ['VMPodScrape', 'VMRule', 'PodMonitor', 'PrometheusRule'];
+    for (const d of all) {
+      const labels = (get(d.obj, 'metadata.labels') ?? {}) as Record<string, string>;
+      if (monitoringKinds.includes(String(d.obj.kind))) {
+        expect({ kind: d.obj.kind, labels }).toEqual({ kind: d.obj.kind, labels: { 'app.kubernetes.io/name': 'cloudnative-pg', ...sc.monitoringLabels } });
+      } else {
+        for (const k of Object.keys(sc.monitoringLabels)) expect({ kind: d.obj.kind, has: k in labels }).toEqual({ kind: d.obj.kind, has: false });
+      }
+    }
+    expect(all.filter((d) => monitoringKinds.includes(String(d.obj.kind)))).toHaveLength(sc.monitoring === 'none' ? 0 : 2);
+  });
+
   test('Namespace: PSA enforce/audit/warn = restricted', () => {
     const ns = one(docs(), 'Namespace').obj;
     expect(ns.apiVersion).toBe('v1');
@@ -462,6 +527,26 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
         expect(t.topologyKey).toBe('kubernetes.io/hostname');
         expect(get(t, 'labelSelector.matchLabels')).toEqual(operatorPodLabels(hr));
       }
+    });
+
+    test('--inplace-updates sets config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES to the string "true" (a chart key, rendered into the operator ConfigMap), else no config.data', () => {
+      const v = values();
+      if (sc.inplaceUpdates) expect(get(v, 'config.data')).toEqual({ ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: 'true' });
+      else expect(get(v, 'config.data')).toBeUndefined();
+      for (const chart of CHART_VERSIONS) {
+        // config.data exists with a free-form default ({}), and the chart keeps a ConfigMap (not a Secret) by default.
+        expect({ chart, data: get(chartValues(chart), 'config.data'), create: get(chartValues(chart), 'config.create'), secret: get(chartValues(chart), 'config.secret') }).toEqual({ chart, data: {}, create: true, secret: false });
+      }
+      // Every ConfigMap value must be a string: a YAML boolean would make the chart render `true`, which the API server refuses.
+      expect(Object.values((get(v, 'config.data') ?? {}) as JsonObject).filter((x) => typeof x !== 'string')).toEqual([]);
+    });
+
+    test('a failed upgrade is never rolled back or uninstalled (templated CRDs would be downgraded); a failed install is retried', () => {
+      const hr = one(docs(), 'HelmRelease').obj;
+      expect(get(hr, 'spec.upgrade.remediation')).toEqual({ retries: 0, remediateLastFailure: false });
+      expect(get(hr, 'spec.install.remediation.retries')).toBe(3);
+      expect(get(hr, 'spec.rollback')).toBeUndefined();
+      expect(get(hr, 'spec.uninstall')).toBeUndefined();
     });
 
     test('replicaCount is an integer equal to --replicas, the chart\'s own PodMonitor stays off, CRDs stay templated', () => {
@@ -581,11 +666,11 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
       }
     });
 
-    test('every expr uses only metrics the operator (controller-runtime) and kube-state-metrics export; no cnpg_* metric', () => {
+    test('every expr uses only metrics the operator (controller-runtime), the API server and kube-state-metrics export; no cnpg_* metric', () => {
       for (const cluster of sc.clusters) {
         const bad: string[] = [];
         for (const r of rulesOf(cluster)) {
-          for (const m of promqlMetricNames(r.expr)) if (!ALLOWED_METRICS.has(m)) bad.push(`${r.alert}: ${m}`);
+          for (const m of promqlMetricNames(r.expr)) if (!allowedMetrics().has(m)) bad.push(`${r.alert}: ${m}`);
           if (/cnpg_/.test(r.expr.replace(/"[^"]*"/g, '""'))) bad.push(`${r.alert}: cnpg_ metric in ${r.expr}`);
         }
         expect(bad).toEqual([]);
@@ -600,10 +685,14 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
       for (const r of rulesOf(sc.clusters[0])) {
         for (const sel of promqlSelectors(r.expr)) {
           const m = sel.matchers;
-          if (sel.metric.startsWith('kube_')) {
+          if (sel.metric.startsWith('apiserver_')) {
+            // The API server is its own scrape job; its series are the operator's by webhook name.
+            if (m.job) bad.push(`${r.alert}: ${sel.metric} carries a job matcher ${JSON.stringify(m.job)}`);
+            if (m.name?.[0] !== '=~' || !new RegExp(`^(?:${m.name[1]})$`).test('vcluster.cnpg.io')) bad.push(`${r.alert}: ${sel.metric} name matcher ${JSON.stringify(m.name)} does not select the operator's webhooks`);
+          } else if (sel.metric.startsWith('kube_')) {
             if (JSON.stringify(m.namespace) !== JSON.stringify(['=', sc.namespace])) bad.push(`${r.alert}: ${sel.metric} namespace ${JSON.stringify(m.namespace)}`);
             if (m.job?.[1] === job) bad.push(`${r.alert}: ${sel.metric} carries the operator's job label (kube-state-metrics is another job)`);
-            if (sel.metric === 'kube_deployment_status_replicas_available' && JSON.stringify(m.deployment) !== JSON.stringify(['=', deployment])) {
+            if (sel.metric.startsWith('kube_deployment_') && JSON.stringify(m.deployment) !== JSON.stringify(['=', deployment])) {
               bad.push(`${r.alert}: deployment ${JSON.stringify(m.deployment)}, the chart's Deployment is ${deployment}`);
             }
             if (m.pod && !(m.pod[0] === '=~' && new RegExp(`^(?:${m.pod[1]})$`).test(`${deployment}-6d4cf56db6-x7k2p`))) {
@@ -624,23 +713,26 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
       expect(exprs.filter((e) => e.startsWith('absent(') && promqlSelectors(e).some((s) => s.metric === 'up' && s.matchers.job?.[1] === job))).toHaveLength(1);
     });
 
-    test('a replicas rule compares available replicas with --replicas (after substitution)', () => {
+    test('a replicas rule compares available replicas with the Deployment\'s wanted replicas (= --replicas through replicaCount)', () => {
       for (const cluster of sc.clusters) {
-        const found = rulesOf(cluster)
-          .map((r) => /kube_deployment_status_replicas_available\{[^}]*\}\s*<\s*(\S+)\s*$/.exec(norm(r.expr))?.[1])
-          .filter((x): x is string => x !== undefined);
-        expect(found).toEqual([String(sc.replicas)]);
+        const found = rulesOf(cluster).filter((r) => promqlMetricNames(r.expr).includes('kube_deployment_status_replicas_available'));
+        expect(found.map((r) => promqlMetricNames(r.expr))).toEqual([['kube_deployment_status_replicas_available', 'kube_deployment_spec_replicas']]);
+        const [available, wanted] = promqlSelectors(found[0].expr);
+        expect(available.matchers).toEqual(wanted.matchers); // the same Deployment on both sides
+        expect(norm(found[0].expr)).toMatch(/^kube_deployment_status_replicas_available\{[^}]*\} < kube_deployment_spec_replicas\{[^}]*\}$/);
+        expect(get(one(docs(cluster), 'HelmRelease').obj, 'spec.values.replicaCount')).toBe(sc.replicas);
       }
     });
 
-    test('reconcile errors are alerted per controller; there is a webhook rule and a leader-election rule', () => {
+    test('reconcile errors are alerted per controller; there are API-server webhook rules and a leader-election rule', () => {
       const rules = rulesOf(sc.clusters[0]);
       const reconcile = rules.filter((r) => promqlMetricNames(r.expr).includes('controller_runtime_reconcile_errors_total'));
       expect(reconcile.map((r) => r.alert)).toHaveLength(1);
       expect(reconcile[0].expr).toMatch(/\bby\s*\([^)]*\bcontroller\b[^)]*\)/);
 
-      const webhook = rules.filter((r) => promqlMetricNames(r.expr).some((m) => m.startsWith('controller_runtime_webhook_')));
+      const webhook = rules.filter((r) => promqlMetricNames(r.expr).some((m) => m.startsWith('controller_runtime_webhook_') || m.startsWith('apiserver_admission_webhook_')));
       expect(webhook.length).toBeGreaterThan(0);
+      expect(rules.filter((r) => promqlMetricNames(r.expr).includes('apiserver_admission_webhook_rejection_count')).map((r) => r.alert)).toHaveLength(1);
       for (const r of webhook) {
         for (const s of promqlSelectors(r.expr)) expect(Object.keys(s.matchers)).not.toContain('result'); // no such label
       }

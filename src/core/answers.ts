@@ -180,7 +180,8 @@ export function resolveAnswers(
   const chart = take('chartVersion', version.candidate).value;
   const replicas = take('replicas', repoShared('replicas', census, targets, warnings));
   const storageClass = take('storageClass', repoShared('storageClass', census, targets, warnings));
-  for (const key of ['namespace', 'monitoring', 'dependsOn'] as const) take(key, undefined);
+  // Every other setting has no repo value: flag > prompt > stored > default.
+  for (const s of SETTINGS) if (!(s.key in settings)) take(s.key, undefined);
 
   downgradeCheck(chart, maxVersion([version.max, stored?.values.chartVersion].filter((v) => v !== undefined)), options, warnings);
   const answers = Object.fromEntries(SETTINGS.map((s) => [s.key, settings[s.key].value])) as unknown as Answers;
@@ -202,7 +203,9 @@ export function resolveAnswers(
     if (c.storageClass.value !== answers.storageClass) o.storageClass = c.storageClass.value;
     if (Object.keys(o).length > 0) exceptions[c.name] = o;
   }
-  const askable = SETTINGS.filter((s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters)).map((s) => s.key);
+  const askable = SETTINGS.filter(
+    (s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters) && (s.askWhen?.(answers) ?? true),
+  ).map((s) => s.key);
   return {
     answers,
     settings: settings as ResolvedSettings,

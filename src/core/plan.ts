@@ -61,6 +61,8 @@ export function renderGenerated(answers: Answers, layout: Layout): Map<string, s
     monitoring: answers.monitoring,
     dependsOn: answers.dependsOn,
     resources: names.filter((n) => n !== 'kustomization.yaml' && n !== 'ks.yaml'),
+    monitoringLabels: answers.monitoringLabels,
+    inplaceUpdates: answers.inplaceUpdates,
   };
   const out = new Map<string, string>();
   for (const name of names) out.set(layout.generatedPath(name), renderTemplate(`${name}.ejs`, data));

@@ -3,7 +3,8 @@
  * --help are all derived from SETTINGS and ACTIONS, so they cannot drift apart.
  */
 import { InputError } from './errors.js';
-import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, operatorVersionOf } from './versions.js';
+import { labelMap } from './labels.js';
+import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, kubeRequirement, operatorVersionOf } from './versions.js';
 
 export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
 
@@ -15,6 +16,10 @@ export interface Answers {
   storageClass: string;
   monitoring: Monitoring;
   dependsOn: string[];
+  /** Extra metadata.labels of the scrape and rule objects (e.g. release=kube-prometheus-stack), keys sorted. */
+  monitoringLabels: Record<string, string>;
+  /** config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: "true" in the HelmRelease values. */
+  inplaceUpdates: boolean;
 }
 
 export type SettingKey = keyof Answers;
@@ -39,6 +44,8 @@ export interface Setting<K extends SettingKey = SettingKey> {
   show(value: Answers[K]): string;
   /** Non-fatal remarks about a valid value. */
   warn?(value: Answers[K]): string[];
+  /** Prompt only when this holds for the answers so far (absent: always, when the setting has a message). */
+  askWhen?(answers: Answers): boolean;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -154,7 +161,7 @@ export const SETTINGS: readonly Setting[] = [
     warn: (v: string) =>
       operatorVersionOf(v) === undefined
         ? [`--chart-version ${v} is not in this generator's table of known charts (${Object.keys(CHART_TO_OPERATOR)[0]}..${Object.keys(CHART_TO_OPERATOR).at(-1)}); its operator version is unknown and its values were not checked`]
-        : [],
+        : [kubeRequirement(v)].filter((x): x is string => x !== undefined),
   } as Setting<'chartVersion'>,
   {
     key: 'storageClass',
@@ -192,6 +199,33 @@ export const SETTINGS: readonly Setting[] = [
     parse: (raw) => list(raw, (v) => dnsSubdomain(v), true),
     show: (v: string[]) => v.join(','),
   } as Setting<'dependsOn'>,
+  {
+    key: 'monitoringLabels',
+    flag: 'monitoring-labels',
+    yeomanOption: 'monitoring-labels',
+    default: {},
+    valid: 'Kubernetes labels key=value, comma-separated (e.g. release=kube-prometheus-stack); empty for none',
+    message: 'Labels for the scrape and rule objects, so your Prometheus/VMAgent selects them (key=value, comma-separated)',
+    askWhen: (answers: Answers) => answers.monitoring !== 'none',
+    parse: (raw) => labelMap(raw),
+    show: (v: Record<string, string>) => Object.entries(v).map(([k, x]) => `${k}=${x}`).join(','),
+  } as Setting<'monitoringLabels'>,
+  {
+    key: 'inplaceUpdates',
+    flag: 'inplace-updates',
+    yeomanOption: 'inplace-updates',
+    default: false,
+    valid: 'true or false',
+    choices: ['false', 'true'],
+    message: 'Update the instance manager in place on operator upgrades (no PostgreSQL pod restart per chart bump)',
+    parse: (raw) => {
+      if (typeof raw === 'boolean') return raw;
+      const s = asString(raw).trim();
+      if (s !== 'true' && s !== 'false') throw new InputError('must be true or false');
+      return s === 'true';
+    },
+    show: (v: boolean) => String(v),
+  } as Setting<'inplaceUpdates'>,
 ];
 
 export const DEFAULT_ANSWERS: Answers = Object.fromEntries(SETTINGS.map((s) => [s.key, s.default])) as unknown as Answers;

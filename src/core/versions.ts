@@ -55,3 +55,33 @@ export function describeChart(chart: string): string {
 export const CNPG_CHART_URL = 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg';
 /** The comment Renovate's regex manager (README) finds above each version line the generator owns. */
 export const RENOVATE_COMMENT = '# renovate: datasource=docker depName=ghcr.io/cloudnative-pg/charts/cloudnative-pg';
+
+/**
+ * The `kubeVersion` constraint each chart's Chart.yaml declares, recorded only where a source was read
+ * (cloudnative-pg/charts charts/cloudnative-pg/Chart.yaml at the tag cloudnative-pg-v<chart>; copies in
+ * test/upstream/cloudnative-pg-chart-<chart>/Chart.yaml). `null`: the chart declares none. A chart missing here was
+ * not checked. Helm refuses to install a chart whose kubeVersion the cluster does not satisfy.
+ */
+export const CHART_KUBE_VERSION: Readonly<Record<string, string | null>> = {
+  '0.26.0': null,
+  '0.26.1': null,
+  '0.29.0': '>=1.29.0-0',
+};
+
+/** Every Kubernetes minor this generator's manifests are meant for; a chart asking for more than this is reported. */
+export const KUBE_BASELINE = '1.28';
+
+/**
+ * A one-line note when the chart needs a Kubernetes newer than KUBE_BASELINE, e.g.
+ * `chart 0.29.0 needs Kubernetes >= 1.29` (undefined when the chart declares nothing, or was not checked).
+ */
+export function kubeRequirement(chart: string): string | undefined {
+  const constraint = Object.hasOwn(CHART_KUBE_VERSION, chart) ? CHART_KUBE_VERSION[chart] : null;
+  if (constraint === null) return undefined;
+  const m = /^>=\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?$/.exec(constraint.trim());
+  if (!m) return `chart ${chart} declares kubeVersion ${JSON.stringify(constraint)}`;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const [baseMajor, baseMinor] = KUBE_BASELINE.split('.').map(Number);
+  if (major < baseMajor || (major === baseMajor && minor <= baseMinor)) return undefined;
+  return `chart ${chart} needs Kubernetes >= ${major}.${minor}`;
+}

@@ -1,6 +1,6 @@
 /**
- * Upstream truth for tests: the saved CRDs (Flux, VictoriaMetrics), the cloudnative-pg chart's values.yaml and
- * values.schema.json, Flux's postBuild substitution, and a small PromQL metric-name extractor.
+ * Upstream truth for tests: the saved CRDs (Flux, VictoriaMetrics, Prometheus-Operator), the cloudnative-pg chart's
+ * values.yaml and values.schema.json, Flux's postBuild substitution, and PromQL selectors read from the parse tree.
  *
  * The data is a vendored copy of ../shared/upstream in test/upstream (see its SOURCES.md); CNPG_UPSTREAM_DIR overrides it.
  */
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { metricCatalogue } from './metrics.js';
+import { analysePromql } from './promql.js';
 
 // ajv is CommonJS: its default export arrives as the module object, whose `default` is the class.
 const Ajv = AjvModule.default;
@@ -156,8 +158,18 @@ export function strictCrdSchema(crd: Crd, version: string): JsonObject {
   return { ...schema, properties: props, required: [...new Set(['apiVersion', 'kind', 'metadata', ...((schema.required as string[]) ?? [])])] };
 }
 
+/**
+ * CRD patterns are Go RE2 expressions. The one RE2 form the saved CRDs use that JavaScript lacks is a leading
+ * case-insensitive flag `(?i)` (after an optional `^`): it becomes the `i` flag. Anything else RE2-only makes
+ * RegExp throw, so a schema this helper cannot read is noticed.
+ */
+function re2(pattern: string, flags: string): RegExp {
+  const m = /^(\^?)\(\?i\)/.exec(pattern);
+  return m ? new RegExp(m[1] + pattern.slice(m[0].length), `${flags}i`) : new RegExp(pattern, flags);
+}
+
 function newAjv() {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, code: { regExp: re2 as never } });
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/);
@@ -205,6 +217,18 @@ export const VM_CRDS = {
   VMPodScrape: { file: 'vmpodscrapes.descriptionless.crd.yaml', apiVersion: 'operator.victoriametrics.com/v1beta1' },
   VMRule: { file: 'vmrules.descriptionless.crd.yaml', apiVersion: 'operator.victoriametrics.com/v1beta1' },
 } as const;
+
+export const PROM_OPERATOR_VERSION = '0.93.0';
+
+export const PROM_CRDS = {
+  PodMonitor: { file: 'monitoring.coreos.com_podmonitors.yaml', apiVersion: 'monitoring.coreos.com/v1' },
+  PrometheusRule: { file: 'monitoring.coreos.com_prometheusrules.yaml', apiVersion: 'monitoring.coreos.com/v1' },
+} as const;
+
+export function promValidator(kind: keyof typeof PROM_CRDS): ValidateFunction {
+  const c = PROM_CRDS[kind];
+  return crdValidator(`prometheus-operator-v${PROM_OPERATOR_VERSION}/${c.file}`, c.apiVersion.split('/')[1]);
+}
 
 export function fluxValidator(fluxVersion: string, kind: keyof typeof FLUX_CRDS): ValidateFunction {
   const c = FLUX_CRDS[kind];
@@ -267,129 +291,25 @@ export function unknownValueKeys(values: Json, defaults: Json, at = ''): string[
 }
 
 // ---------------------------------------------------------------------------
-// PromQL
+// PromQL (read with Prometheus' own grammar: ./promql.ts)
 // ---------------------------------------------------------------------------
 
-/** Metrics the operator (controller-runtime) and kube-state-metrics really export (FACTS.md). */
-export const ALLOWED_METRICS = new Set([
-  'up',
-  'kube_deployment_status_replicas_available',
-  'kube_pod_container_status_restarts_total',
-  'controller_runtime_reconcile_errors_total',
-  'controller_runtime_reconcile_total',
-  'controller_runtime_webhook_requests_total',
-  'controller_runtime_webhook_latency_seconds_bucket',
-  'controller_runtime_webhook_panics_total',
-  'leader_election_master_status',
-  'workqueue_depth',
-]);
-
-export const PROMQL_AGGREGATIONS = new Set([
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
-  'limitk', 'limit_ratio',
-]);
-
-export const PROMQL_FUNCTIONS = new Set([
-  'abs', 'absent', 'absent_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'avg_over_time', 'ceil',
-  'changes', 'clamp', 'clamp_max', 'clamp_min', 'cos', 'cosh', 'count_over_time', 'day_of_month', 'day_of_week',
-  'day_of_year', 'days_in_month', 'deg', 'delta', 'deriv', 'double_exponential_smoothing', 'exp', 'floor',
-  'histogram_avg', 'histogram_count', 'histogram_fraction', 'histogram_quantile', 'histogram_stddev',
-  'histogram_stdvar', 'histogram_sum', 'holt_winters', 'hour', 'idelta', 'increase', 'info', 'irate', 'label_join',
-  'label_replace', 'last_over_time', 'ln', 'log10', 'log2', 'mad_over_time', 'max_over_time', 'min_over_time',
-  'minute', 'month', 'pi', 'predict_linear', 'present_over_time', 'quantile_over_time', 'rad', 'rate', 'resets',
-  'round', 'scalar', 'sgn', 'sin', 'sinh', 'sort', 'sort_by_label', 'sort_by_label_desc', 'sort_desc', 'sqrt',
-  'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'tan', 'tanh', 'time', 'timestamp', 'vector', 'year',
-]);
-
-const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'atan2', 'inf', 'nan', 'start', 'end']);
+/** Every metric upstream exports that an alert may use (./metrics.ts: vendored extracts + a sourced list). */
+export function allowedMetrics(): ReadonlySet<string> {
+  return new Set(metricCatalogue().keys());
+}
 
 export interface Selector {
   metric: string;
-  /** label -> [operator, value] from the `{...}` right after the metric name (empty when none). */
+  /** label -> [operator, value] of the selector's matchers (values unquoted). */
   matchers: Record<string, [string, string]>;
 }
 
-function parseMatchers(body: string): Record<string, [string, string]> {
-  const out: Record<string, [string, string]> = {};
-  const re = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)\s*,?/gy;
-  let m: RegExpExecArray | null;
-  let end = 0;
-  while ((m = re.exec(body)) !== null) {
-    out[m[1]] = [m[2], m[3].slice(1, -1)];
-    end = re.lastIndex;
-  }
-  if (body.slice(end).trim() !== '') throw new Error(`cannot parse label matchers {${body}}`);
-  return out;
-}
-
-/**
- * Every vector selector in a PromQL expression: metric names (identifiers that are neither functions, aggregations
- * nor keywords) with their label matchers. Throws on an unknown function or unbalanced brackets, so a typo such as
- * `rat(...)` is caught rather than taken for a metric.
- */
+/** Every vector selector of a PromQL expression, from the parse tree; an expression with a syntax error throws. */
 export function promqlSelectors(expr: string): Selector[] {
-  let depth = 0;
-  for (const c of expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')) {
-    if ('({['.includes(c)) depth++;
-    if (')}]'.includes(c)) depth--;
-    if (depth < 0) break;
-  }
-  if (depth !== 0) throw new Error(`unbalanced brackets in ${expr}`);
-  const out: Selector[] = [];
-  let i = 0;
-  const s = expr;
-  const skipString = (q: string) => {
-    i++;
-    while (i < s.length && s[i] !== q) i += s[i] === '\\' && q !== '`' ? 2 : 1;
-    i++;
-  };
-  const matchBrace = () => {
-    const start = i;
-    while (i < s.length && s[i] !== '}') {
-      if (s[i] === '"' || s[i] === "'" || s[i] === '`') skipString(s[i]);
-      else i++;
-    }
-    i++;
-    return s.slice(start + 1, i - 1);
-  };
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '"' || c === "'" || c === '`') {
-      skipString(c);
-    } else if (c === '[') {
-      i = s.indexOf(']', i) + 1; // range or subquery: durations only
-    } else if (c === '{') {
-      const body = matchBrace(); // a bare {…} selector: only a __name__ matcher names a metric
-      const named = parseMatchers(body).__name__;
-      if (named) out.push({ metric: named[1], matchers: parseMatchers(body) });
-    } else if (/[0-9.]/.test(c)) {
-      const m = /^(?:0x[0-9a-fA-F]+|\d*\.?\d+(?:[eE][+-]?\d+)?(?:ms|[smhdwy])?(?:\d+(?:ms|[smhdwy]))*)/.exec(s.slice(i));
-      i += m && m[0].length > 0 ? m[0].length : 1;
-    } else if (/[a-zA-Z_:]/.test(c)) {
-      const id = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(s.slice(i))![0];
-      i += id.length;
-      let j = i;
-      while (j < s.length && /\s/.test(s[j])) j++;
-      const next = s[j];
-      const lower = id.toLowerCase();
-      if (PROMQL_AGGREGATIONS.has(lower)) continue;
-      if (['by', 'without', 'on', 'ignoring', 'group_left', 'group_right'].includes(lower)) {
-        // grouping label list: skip it whole
-        if (next === '(') i = s.indexOf(')', j) + 1;
-        continue;
-      }
-      if (PROMQL_KEYWORDS.has(lower)) continue;
-      if (next === '(') {
-        if (!PROMQL_FUNCTIONS.has(id)) throw new Error(`unknown PromQL function ${id}( in ${expr}`);
-        continue;
-      }
-      if (next === '{') {
-        i = j;
-        out.push({ metric: id, matchers: parseMatchers(matchBrace()) });
-      } else out.push({ metric: id, matchers: {} });
-    } else i++;
-  }
-  return out;
+  const a = analysePromql(expr);
+  if (a.errors.length > 0) throw new Error(`PromQL does not parse: ${a.errors.join('; ')} in ${expr}`);
+  return a.selectors.map((s) => ({ metric: s.metric, matchers: Object.fromEntries(s.matchers.map((m) => [m.label, [m.op, m.value] as [string, string]])) }));
 }
 
 export function promqlMetricNames(expr: string): string[] {
