@@ -91,7 +91,8 @@ export default class CnpgOperatorGenerator extends Generator {
   result?: RunResult;
 
   constructor(args: string[], opts: Record<string, unknown>) {
-    super(args, opts as never);
+    // customInstallTask: this generator never installs packages, so Yeoman's install step stays silent.
+    super(args, opts as never, { customInstallTask: true } as never);
     this.description = 'CloudNativePG operator manifests for a Flux GitOps repo';
     // Declared for Yeoman's help and for runners that check options (yoe); the door parses the words itself.
     for (const o of doorOptions('yeoman')) {
