@@ -326,7 +326,8 @@ export const YEOMAN_OWN_OPTIONS: readonly string[] = [
   'bail',
   'skip-yo-resolve',
   'log-cwd',
-  // yo's and its libraries' own: error stacks, colours, the update notice, usage statistics.
+  // yo's and its libraries' own: generator lookup, error stacks, colours, the update notice, usage statistics.
+  'local-only',
   'debug',
   'color',
   'no-color',
