@@ -8,6 +8,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers/repo.js';
+import { parseDoorArgs } from '../src/cli/door.js';
+import { ACTIONS, DEFAULT_RUN_OPTIONS, type SettingKey, doorOptions, helpText, parseSetting } from '../src/core/settings.js';
+import { didYouMean, editDistance } from '../src/core/suggest.js';
 
 const HOSTILE = [
   '',
@@ -161,4 +164,56 @@ describe('values cannot inject', () => {
   });
 });
 
-void writeFile;
+describe('the doors parse each flag once, from the table', () => {
+  test('parseDoorArgs gives typed answers and RunOptions through the table', () => {
+    const d = parseDoorArgs('bin', ['--yes', '--no-commit', '--replicas', '3', '--cluster', 'a,b', '--depends-on', '', '-C', '/x']);
+    expect(d.flags).toEqual({ replicas: 3, cluster: ['a', 'b'], dependsOn: [] });
+    expect(d.options).toEqual({ ...DEFAULT_RUN_OPTIONS, yes: true, commit: false });
+    expect(d.directory).toEqual({ value: '/x', given: '-C' });
+  });
+
+  test('every RunOptions field is set by exactly one action, and every option is in both helps', () => {
+    const fields = ACTIONS.flatMap((a) => (a.run ? [a.run] : [])).sort();
+    expect(fields).toEqual(Object.keys(DEFAULT_RUN_OPTIONS).sort());
+    for (const door of ['bin', 'yeoman'] as const) {
+      const help = helpText('x', door);
+      for (const o of doorOptions(door)) expect({ door, o: o.name, inHelp: help.includes(`--${o.name}`) }).toEqual({ door, o: o.name, inHelp: true });
+    }
+    expect(doorOptions('bin').map((o) => o.name)).not.toContain('interactive');
+    expect(doorOptions('yeoman').map((o) => o.name)).toContain('interactive');
+  });
+
+  test('parsing an already parsed value gives the same value (the core may parse flags again)', () => {
+    const valid: [SettingKey, string][] = [
+      ['cluster', 'infra,apps'],
+      ['namespace', 'cnpg-system'],
+      ['replicas', '10'],
+      ['chartVersion', '0.26.1'],
+      ['storageClass', 'fast.ssd'],
+      ['monitoring', 'none'],
+      ['dependsOn', ''],
+      ['dependsOn', 'a,b'],
+    ];
+    for (const [key, raw] of valid) {
+      const once = parseSetting(key, raw);
+      expect({ key, raw, twice: parseSetting(key, once) }).toEqual({ key, raw, twice: once });
+    }
+  });
+
+  test('"did you mean" picks the near name, and nothing for a far one', () => {
+    const names = doorOptions('bin').map((o) => o.name);
+    const cases: [string, string | undefined][] = [
+      ['replica', 'replicas'],
+      ['chart', 'chart-version'],
+      ['namepsace', 'namespace'],
+      ['storageclass', 'storage-class'],
+      ['jsno', 'json'],
+      ['dryrun', 'dry-run'],
+      ['foo', undefined],
+      ['x', undefined],
+    ];
+    for (const [typed, expected] of cases) expect({ typed, near: didYouMean(typed, names) }).toEqual({ typed, near: expected });
+    expect(editDistance('abc', 'acb')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});

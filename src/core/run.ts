@@ -32,7 +32,8 @@ export interface Question {
 export interface RunRequest {
   cwd: string;
   generatorVersion: string;
-  flags: Flags;
+  /** Settings given as flags, already parsed by the door (parseSetting); re-parsing them is harmless. */
+  flags: Partial<Answers>;
   options: RunOptions;
   /** Present only when the door may prompt (a TTY and no --yes). */
   ask?: (questions: Question[]) => Promise<Partial<Record<SettingKey, string>>>;

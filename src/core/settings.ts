@@ -246,33 +246,77 @@ export function parseSetting<K extends SettingKey>(key: K, raw: unknown, source 
   }
 }
 
+/** The two doors: the `cnpg-operator` bin and `yo cnpg-operator`. */
+export type Door = 'bin' | 'yeoman';
+
 /** Action flags: they steer a run and are never stored. */
 export interface Action {
   flag: string;
   short?: string;
+  /** Name declared to Yeoman (Yeoman refuses option names starting with `no-`). */
   yeomanOption: string;
   type: 'boolean' | 'string';
   description: string;
-  /** Only in the Yeoman door (the bin has other means). */
-  yeomanOnly?: boolean;
-  /** Yeoman already declares it (the door reads Yeoman's value). */
-  yeomanBuiltin?: boolean;
+  /** Placeholder shown in --help for a string value. */
+  placeholder?: string;
+  /** The RunOptions field this flag sets (true when given; false when `negate`). */
+  run?: keyof RunOptions;
+  negate?: boolean;
+  /** Only on this door. */
+  only?: Door;
 }
 
 export const ACTIONS: readonly Action[] = [
-  { flag: 'yes', short: 'y', yeomanOption: 'yes', type: 'boolean', description: 'never prompt: use flags, stored answers, then defaults' },
-  { flag: 'all-clusters', yeomanOption: 'all-clusters', type: 'boolean', description: 'every kubernetes/clusters/*/cluster-settings.yaml that carries the CNPG keys' },
-  { flag: 'no-commit', yeomanOption: 'commit', type: 'boolean', description: 'write the files, leave staging and committing to you' },
-  { flag: 'dry-run', yeomanOption: 'dry-run', yeomanBuiltin: true, type: 'boolean', description: 'print a unified diff of every change; write nothing' },
-  { flag: 'check', yeomanOption: 'check', type: 'boolean', description: 'exit 1 and list differences unless the repo matches the stored answers; write nothing' },
-  { flag: 'force', yeomanOption: 'force', yeomanBuiltin: true, type: 'boolean', description: "take the generator's version of conflicted or deleted files" },
-  { flag: 'allow-downgrade', yeomanOption: 'allow-downgrade', type: 'boolean', description: 'allow --chart-version older than the version in the repo' },
-  { flag: 'json', yeomanOption: 'json', type: 'boolean', description: 'print the result as JSON (per-file status)' },
-  { flag: 'directory', short: 'C', yeomanOption: 'directory', type: 'string', description: 'run in this folder instead of the current one' },
-  { flag: 'interactive', yeomanOption: 'interactive', yeomanOnly: true, type: 'boolean', description: "prompt even without a TTY (answers come from Yeoman's adapter, e.g. yeoman-test)" },
-  { flag: 'help', short: 'h', yeomanOption: 'help', yeomanBuiltin: true, type: 'boolean', description: 'show this help' },
+  { flag: 'yes', short: 'y', yeomanOption: 'yes', type: 'boolean', run: 'yes', description: 'never prompt: use flags, stored answers, then defaults' },
+  { flag: 'all-clusters', yeomanOption: 'all-clusters', type: 'boolean', run: 'allClusters', description: 'every kubernetes/clusters/*/cluster-settings.yaml that carries the CNPG keys' },
+  { flag: 'no-commit', yeomanOption: 'commit', type: 'boolean', run: 'commit', negate: true, description: 'write the files, leave staging and committing to you' },
+  { flag: 'dry-run', yeomanOption: 'dry-run', type: 'boolean', run: 'dryRun', description: 'print a unified diff of every change; write nothing' },
+  { flag: 'check', yeomanOption: 'check', type: 'boolean', run: 'check', description: 'exit 1 and list differences unless the repo matches the stored answers; write nothing' },
+  { flag: 'force', yeomanOption: 'force', type: 'boolean', run: 'force', description: "take the generator's version of conflicted or deleted files" },
+  { flag: 'allow-downgrade', yeomanOption: 'allow-downgrade', type: 'boolean', run: 'allowDowngrade', description: 'allow --chart-version older than the version in the repo' },
+  { flag: 'json', yeomanOption: 'json', type: 'boolean', run: 'json', description: 'print the result as JSON (per-file status)' },
+  { flag: 'directory', short: 'C', yeomanOption: 'directory', type: 'string', placeholder: '<dir>', description: 'run in this folder instead of the current one' },
+  { flag: 'interactive', yeomanOption: 'interactive', only: 'yeoman', type: 'boolean', description: "prompt even without a TTY (answers come from Yeoman's adapter, e.g. yeoman-test)" },
+  { flag: 'help', short: 'h', yeomanOption: 'help', type: 'boolean', description: 'show this help' },
   { flag: 'version', short: 'V', yeomanOption: 'version', type: 'boolean', description: 'print the generator version' },
 ];
+
+/** One option as a door accepts it: a setting's spelling or an action. */
+export interface DoorOption {
+  /** Long name without dashes, as typed. */
+  name: string;
+  short?: string;
+  type: 'boolean' | 'string';
+  description: string;
+  setting?: SettingKey;
+  action?: Action;
+}
+
+/**
+ * Every option a door accepts, derived from SETTINGS and ACTIONS: the bin builds its parseArgs config from it,
+ * the Yeoman door its `this.option` declarations and its own parse, and helpText the help.
+ */
+export function doorOptions(door: Door): DoorOption[] {
+  const out: DoorOption[] = [];
+  for (const s of SETTINGS) {
+    const description = `${s.valid} (default: ${s.show(s.default as never) || 'none'})`;
+    for (const name of [s.flag, ...(s.aliases ?? [])]) out.push({ name, type: 'string', description, setting: s.key });
+  }
+  for (const a of ACTIONS) {
+    if (a.only && a.only !== door) continue;
+    out.push({ name: a.flag, ...(a.short ? { short: a.short } : {}), type: a.type, description: a.description, action: a });
+  }
+  return out;
+}
+
+/** RunOptions from a door's parsed values (keyed by flag name), through each action's `run` field. */
+export function runOptionsFrom(values: Readonly<Record<string, unknown>>): RunOptions {
+  const options: RunOptions = { ...DEFAULT_RUN_OPTIONS };
+  for (const a of ACTIONS) {
+    if (a.run && values[a.flag] !== undefined) options[a.run] = a.negate ? !values[a.flag] : Boolean(values[a.flag]);
+  }
+  return options;
+}
 
 export interface RunOptions {
   yes: boolean;
@@ -296,7 +340,34 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   json: false,
 };
 
-export function helpText(program: string, door: 'bin' | 'yeoman' = 'bin'): string {
+/** Options Yeoman itself defines; the Yeoman door accepts them and leaves them to Yeoman. */
+export const YEOMAN_OWN_OPTIONS: readonly string[] = [
+  'skip-install',
+  'force-install',
+  'skip-cache',
+  'skip-local-cache',
+  'ask-answered',
+  'local-config-only',
+  'skip-parse-options',
+  'skip-check-env',
+  'ignore-version-check',
+  'experimental',
+  'whitespace',
+  'bail',
+  'skip-yo-resolve',
+  'log-cwd',
+  // yo's and its libraries' own: generator lookup, error stacks, colours, the update notice, usage statistics.
+  'local-only',
+  'debug',
+  'color',
+  'no-color',
+  'update-notifier',
+  'no-update-notifier',
+  'insight',
+  'no-insight',
+];
+
+export function helpText(program: string, door: Door = 'bin'): string {
   const lines: string[] = [];
   lines.push(`Usage: ${program} [options]`);
   lines.push('');
@@ -304,18 +375,23 @@ export function helpText(program: string, door: 'bin' | 'yeoman' = 'bin'): strin
   lines.push('bootstrap/helmfile.d/00-crds.yaml in place, and commits exactly those paths.');
   lines.push('');
   lines.push('Settings (asked interactively unless given; stored in .yo-rc.json):');
+  const options = doorOptions(door);
   for (const s of SETTINGS) {
-    const names = door === 'bin' ? [`--${s.flag}`, ...(s.aliases ?? []).map((a) => `--${a}`)].join(', ') : `--${s.yeomanOption}`;
+    const names = options.filter((o) => o.setting === s.key).map((o) => `--${o.name}`).join(', ');
     const def = s.show(s.default as never);
     lines.push(`  ${names} <value>`);
     lines.push(`      default: ${def === '' ? '(none)' : def}; valid: ${s.valid}`);
   }
   lines.push('');
   lines.push('Options:');
-  for (const a of ACTIONS) {
-    if (door === 'bin' ? a.yeomanOnly : a.flag === 'directory' || a.flag === 'version') continue;
-    const names = [a.short ? `-${a.short}` : '', `--${a.flag}${a.type === 'string' ? ' <dir>' : ''}`].filter(Boolean).join(', ');
-    lines.push(`  ${names.padEnd(24)} ${a.description}`);
+  for (const o of options) {
+    if (!o.action) continue;
+    const names = [o.short ? `-${o.short}` : '', `--${o.name}${o.type === 'string' ? ` ${o.action.placeholder ?? '<value>'}` : ''}`].filter(Boolean).join(', ');
+    lines.push(`  ${names.padEnd(24)} ${o.description}`);
+  }
+  if (door === 'yeoman') {
+    lines.push('');
+    lines.push(`Yeoman's own options are accepted and left to Yeoman: ${YEOMAN_OWN_OPTIONS.filter((o) => !o.startsWith('no-')).map((o) => `--${o}`).join(', ')}.`);
   }
   lines.push('');
   lines.push('Examples:');
