@@ -109,6 +109,8 @@ export interface PendingEntry {
   sha: string | null;
   /** Left with conflict markers: whatever the user resolved it to counts as the generator's pending work. */
   conflicted?: boolean;
+  /** Written (with --no-commit) over uncommitted edits the generator did not make: never counts as its own. */
+  mixed?: boolean;
 }
 
 /** What earlier runs wrote and did not commit, kept in the git dir (per worktree). */
@@ -159,7 +161,7 @@ export function clearPending(repo: Repo): void {
 /** True when the path's current state is what an earlier run of this generator left (see Pending). */
 export function isPendingOurs(repo: Repo, p: string, state: PathState | undefined, pending: Pending | undefined): boolean {
   const entry = pending?.paths[p];
-  if (!entry) return false;
+  if (!entry || entry.mixed) return false;
   if (state && state.staged && state.unstaged) return false; // the index holds something the work tree does not
   if (entry.conflicted) return true;
   let current: string | undefined;

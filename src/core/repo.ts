@@ -14,6 +14,8 @@ export interface Repo {
   root: string;
   /** Absolute git dir (per worktree), when inside a git work tree. */
   gitDir?: string;
+  /** Where git takes the index lock (`git rev-parse --git-path index.lock`: follows GIT_INDEX_FILE). */
+  indexLock?: string;
 }
 
 /** git refuses the repository (dubious ownership, an unknown format or extension): nothing may be written. */
@@ -46,10 +48,10 @@ export function git(cwd: string, args: string[], input?: string): GitResult {
  */
 export function openRepo(cwd: string): Repo {
   const start = realpathSync(cwd);
-  const r = git(start, ['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--show-toplevel']);
+  const r = git(start, ['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--git-path', 'index.lock', '--show-toplevel']);
   if (r.status === 0) {
-    const [inside, gitDir, top] = r.stdout.replace(/\n$/, '').split('\n');
-    if (inside === 'true' && gitDir && top) return { root: realpathSync(top), gitDir };
+    const [inside, gitDir, indexLock, top] = r.stdout.replace(/\n$/, '').split('\n');
+    if (inside === 'true' && gitDir && top) return { root: realpathSync(top), gitDir, indexLock: path.resolve(start, indexLock) };
     return { root: start };
   }
   const fatal = r.stderr.split('\n').filter((l) => l.startsWith('fatal:') || l.startsWith('error:'));
@@ -132,8 +134,9 @@ export function gitBlocker(repo: Repo): string | undefined {
       return `git: ${what} is in progress in ${repo.root}; finish or abort it first, or rerun with --no-commit`;
     }
   }
-  if (existsSync(path.join(gitDir, 'index.lock'))) {
-    return `git: ${path.join(gitDir, 'index.lock')} exists: another git process is running (or crashed); retry when it is done, or remove the lock if no git process is running`;
+  const indexLock = repo.indexLock ?? path.join(gitDir, 'index.lock');
+  if (existsSync(indexLock)) {
+    return `git: ${indexLock} exists: another git process is running (or crashed); retry when it is done, or remove the lock if no git process is running`;
   }
   let head = '';
   try {

@@ -476,7 +476,10 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   // What a commit would hold: this run's writes and our pending work still differing from HEAD.
   const commitSet = paths.filter((p) => plan.writes.some((c) => c.path === p) || dirtyOurs(p));
   if (req.options.commit && inspection) {
-    const refusal = commitRefusal(repo, commitSet.concat(plan.conflicted.map((c) => c.path)), inspection, pending);
+    // Every path a commit would take or that still holds uncommitted work an earlier run of ours touched.
+    const dirtyPending = paths.filter((p) => pending?.paths[p] && inspection.states.get(p) && isDirty(inspection.states.get(p)!));
+    const checked = [...new Set([...commitSet, ...plan.conflicted.map((c) => c.path), ...dirtyPending])];
+    const refusal = commitRefusal(repo, checked, inspection, pending);
     if (refusal) throw new InputError(refusal);
   }
   // Another run may have written between planning and taking the lock: never write over what we did not read.
@@ -497,8 +500,10 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
     const entries: Record<string, PendingEntry> = {};
     for (const c of [...plan.writes, ...plan.conflicted]) {
       const s = inspection?.states.get(c.path);
-      if (s && isDirty(s) && !isPendingOurs(repo, c.path, s, pending)) continue; // the user's edits were there first
-      entries[c.path] = { sha: contentHash(c.status === 'removed' ? undefined : c.after), ...(c.status === 'conflicted' ? { conflicted: true } : {}) };
+      const sha = contentHash(c.status === 'removed' ? undefined : c.after);
+      // Written over edits of the user's (--no-commit): never the generator's alone to commit later.
+      if (s && isDirty(s) && !isPendingOurs(repo, c.path, s, pending)) entries[c.path] = { sha, mixed: true };
+      else entries[c.path] = { sha, ...(c.status === 'conflicted' ? { conflicted: true } : {}) };
     }
     recordPending(repo, entries, plan.commitMessage);
   };
