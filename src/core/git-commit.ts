@@ -1,6 +1,6 @@
 /**
  * Commit exactly the generator's paths with git's porcelain: `git add -- <paths>` (new, changed and removed
- * files), then `git commit --only -F - -- <paths>`. Hooks, signing, filters, attributes, line endings, sparse rules,
+ * files), then `git commit --only -F - -- <paths>`, both from one `sh` child. Hooks, signing, filters, attributes, line endings, sparse rules,
  * safe.directory and the identity are git's own; nothing here writes an object, the index or a ref.
  *
  * Other staged work is never part of the commit (`--only`). If the commit fails, the index entries of our paths
@@ -23,9 +23,12 @@ export interface CommitOutcome {
   error?: string;
 }
 
+const ADD_FAILED = 101;
+const COMMIT_SCRIPT = `git add -- "$@" </dev/null || exit ${ADD_FAILED}\nexec git commit --only -F - -- "$@"`;
+
 /** Run git as the user would (no LC_ALL or optional-lock overrides: hooks see the user's environment). */
-function gitPlain(cwd: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function gitPlain(cwd: string, args: string[], input?: string, cmd = 'git'): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) return { status: 127, stdout: '', stderr: r.error.message };
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -38,18 +41,16 @@ export function commitPaths(repo: Repo, paths: string[], before: ReadonlyMap<str
   // A path that is neither on disk nor in the index has nothing to stage or commit (git would reject the pathspec).
   const ours = paths.filter((p) => existsSync(path.join(repo.root, p)) || before.get(p)?.tracked);
   if (ours.length === 0) return { ok: true, empty: true };
-  const add = gitPlain(repo.root, ['add', '--', ...ours]);
-  if (add.status !== 0) {
+  // One child for both commands (forking this process costs more than git itself): sh runs `git add`, then
+  // `git commit --only` reads the message from the same stdin. Exit ADD_FAILED tells which of the two failed.
+  const c = gitPlain(repo.root, ['-c', COMMIT_SCRIPT, 'git-commit', ...ours], message, 'sh');
+  if (c.status === ADD_FAILED) {
     restoreIndex(repo, ours, before);
-    return { ok: false, error: `git add failed: ${lastLines(add)}` };
+    return { ok: false, error: `git add failed: ${lastLines(c)}` };
   }
-  const c = gitPlain(repo.root, ['commit', '--only', '-F', '-', '--', ...ours], message);
   if (c.status !== 0) {
-    if (/^(nothing to commit|nothing added to commit|no changes added to commit)/m.test(c.stdout)) {
-      restoreIndex(repo, ours, before);
-      return { ok: true, empty: true };
-    }
     restoreIndex(repo, ours, before);
+    if (/^(nothing to commit|nothing added to commit|no changes added to commit)/m.test(c.stdout)) return { ok: true, empty: true };
     return { ok: false, error: `git commit failed: ${lastLines(c)}` };
   }
   // git commit's summary line: "[branch (root-commit) abc1234] subject".
