@@ -1,7 +1,7 @@
 /** Issue 4: the repo's boundary, all-or-nothing writes, and git faults that leave the user's work as it was. */
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, CLUSTER_SETTINGS, GIT_ENV, OPERATOR, ROOT, bin, commitCount, git, read, sh, tmpDir, tmpRepo, tree, writeFile } from './helpers/repo.js';
 import { applyWrites } from '../src/core/apply.js';
@@ -96,12 +96,19 @@ describe('all or nothing', () => {
     for (let i = 0; i < 16; i++) {
       const repo = tmpDir();
       sh(repo, 'cp', ['-a', `${template}/.`, repo]);
-      const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+      // Its own process group, killed whole: the git processes it runs die with it (an orphaned git would still be
+      // committing while fsck looks).
+      const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV }, detached: true });
       const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, 60 + i * 25));
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       await closed;
-      expect(sh(repo, 'git', ['fsck', '--no-dangling']).status).toBe(0);
+      const fsck = sh(repo, 'git', ['fsck', '--no-dangling']);
+      expect({ status: fsck.status, out: fsck.stdout + fsck.stderr }).toEqual({ status: 0, out: expect.anything() });
       const head = git(repo, 'rev-parse', 'HEAD').trim();
       if (head !== oldHead) {
         expect(git(repo, 'rev-parse', 'HEAD~1').trim()).toBe(oldHead);
@@ -109,6 +116,11 @@ describe('all or nothing', () => {
       }
       // the index is the old one or the new one, never half of one (an index.lock may be left, as git leaves it)
       expect(sh(repo, 'git', ['ls-files', '-s'], { GIT_OPTIONAL_LOCKS: '0' }).status).toBe(0);
+      // and a rerun finishes the job: what the killed run wrote is recognised as the generator's, not refused
+      rmSync(path.join(repo, '.git/index.lock'), { force: true });
+      const rerun = bin(repo, ['--yes']);
+      expect({ i, status: rerun.status, err: rerun.stderr }).toEqual({ i, status: 0, err: expect.not.stringContaining('error') });
+      expect(git(repo, 'status', '--porcelain')).toBe('');
     }
   }, 90_000);
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { PathState } from './git-guard.js';
-import { type Repo, git } from './repo.js';
+import type { Repo } from './repo.js';
 
 export interface CommitOutcome {
   ok: boolean;
@@ -24,7 +24,7 @@ export interface CommitOutcome {
 }
 
 const ADD_FAILED = 101;
-const COMMIT_SCRIPT = `git add -- "$@" </dev/null || exit ${ADD_FAILED}\nexec git commit --only -F - -- "$@"`;
+const COMMIT_SCRIPT = `git add -- "$@" </dev/null || exit ${ADD_FAILED}\ngit commit -q --only -F - -- "$@" || exit\ngit rev-parse --short HEAD`;
 
 /** Run git as the user would (no LC_ALL or optional-lock overrides: hooks see the user's environment). */
 function gitPlain(cwd: string, args: string[], input?: string, cmd = 'git'): { status: number; stdout: string; stderr: string } {
@@ -53,9 +53,8 @@ export function commitPaths(repo: Repo, paths: string[], before: ReadonlyMap<str
     if (/^(nothing to commit|nothing added to commit|no changes added to commit)/m.test(c.stdout)) return { ok: true, empty: true };
     return { ok: false, error: `git commit failed: ${lastLines(c)}` };
   }
-  // git commit's summary line: "[branch (root-commit) abc1234] subject".
-  const m = /^\[.*? ([0-9a-f]{7,})\] /m.exec(c.stdout);
-  return { ok: true, hash: m ? m[1] : git(repo.root, ['rev-parse', '--short', 'HEAD']).stdout.trim() };
+  // The script's last line: `git rev-parse --short HEAD` after the commit (hooks may print before it).
+  return { ok: true, hash: c.stdout.trim().split('\n').pop() };
 }
 
 function lastLines(r: { status: number; stdout: string; stderr: string }): string {

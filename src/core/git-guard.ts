@@ -38,11 +38,20 @@ export interface Inspection {
 
 const SEP = '\x01';
 
-const INSPECT_SCRIPT = [
-  `git status --porcelain=v1 -z --untracked-files=all --ignore-submodules=none -- "$@"; printf '${SEP}%s${SEP}' $?`,
-  `git ls-files -v -z -- "$@"; printf '${SEP}%s${SEP}' $?`,
-  `git add --dry-run --ignore-missing -- "$@" 2>&1 >/dev/null; printf '${SEP}%s${SEP}' $?`,
-].join('\n');
+// `git add --dry-run` runs only for paths not in the index: for tracked paths git ignores ignore rules, and sparse
+// rules show as the skip-worktree bit that `git ls-files -v` reports. Our paths are plain ASCII without spaces (fixed
+// names and DNS-1123 cluster names), so ls-files' line output needs no unquoting and the shell can match it.
+const INSPECT_SCRIPT = `git status --porcelain=v1 -z --untracked-files=all --ignore-submodules=none -- "$@"; printf '${SEP}%s${SEP}' $?
+ls=$(git ls-files -v -- "$@"); rc=$?; printf '%s${SEP}%s${SEP}' "$ls" $rc
+nl='
+'
+n=$#
+for p in "$@"; do
+  case "$nl$ls$nl" in *" $p$nl"*) ;; *) set -- "$@" "$p" ;; esac
+done
+shift $n
+if [ $# -gt 0 ]; then git add --dry-run --ignore-missing -- "$@" 2>&1 >/dev/null; rc=$?; else rc=0; fi
+printf '${SEP}%s${SEP}' $rc`;
 
 /** Ask git about `paths` (repo-relative, forward slashes). Reads only; takes no lock git would not take. */
 export function inspectPaths(repo: Repo, paths: string[]): Inspection {
@@ -77,7 +86,7 @@ export function inspectPaths(repo: Repo, paths: string[]): Inspection {
       if (y !== ' ') s.unstaged = true;
     }
   }
-  for (const f of lsFiles.split('\0')) {
+  for (const f of lsFiles.split('\n')) {
     if (f.length < 3) continue;
     const s = states.get(f.slice(2));
     if (!s) continue;

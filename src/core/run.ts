@@ -488,13 +488,8 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
       throw new RunFailure(`${c.path} changed while this run was planning (another run?); nothing was written, run again`);
     }
   }
-  applyWrites(repo, plan.writes.map((c) => ({ path: c.path, content: c.status === 'removed' ? undefined : c.after })));
-  const done = (exitCode: number, summary: string, commit?: string): RunResult => {
-    report(req, plan, { result: summary, ...(commit ? { commit } : {}) });
-    if (!req.options.json) req.out(summary);
-    return { exitCode, plan, answers, commit };
-  };
-  // Remember what this run left uncommitted, so the next run can tell it from the user's own edits and commit it.
+  // Recorded before writing (so a run killed between writing and committing is recognised too) and cleared once
+  // committed: the next run can tell what this one wrote from the user's own edits, and commit it.
   const leavePending = () => {
     if (!inGit) return;
     const entries: Record<string, PendingEntry> = {};
@@ -507,15 +502,20 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
     }
     recordPending(repo, entries, plan.commitMessage);
   };
+  leavePending();
+  applyWrites(repo, plan.writes.map((c) => ({ path: c.path, content: c.status === 'removed' ? undefined : c.after })));
+  const done = (exitCode: number, summary: string, commit?: string): RunResult => {
+    report(req, plan, { result: summary, ...(commit ? { commit } : {}) });
+    if (!req.options.json) req.out(summary);
+    return { exitCode, plan, answers, commit };
+  };
   if (plan.conflicted.length > 0) {
-    leavePending();
     req.err(`error: ${plan.conflicted.length} file(s) have conflicts; nothing was committed:`);
     for (const c of plan.conflicted) req.err(`  ${c.path}  (${c.note})`);
     req.err("resolve the <<<<<<< markers and rerun (it commits what is pending), or rerun with --force to take the generator's side of the conflicting hunks");
     return done(1, 'conflicts: written with markers, not committed');
   }
   if (!req.options.commit) {
-    leavePending();
     return done(0, plan.writes.length === 0 ? 'nothing changed; no commit' : '--no-commit: files written; staging and committing are left to you');
   }
   if (!inGit) {
@@ -530,7 +530,6 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   const message = commitMessageFor(plan.commitMessage, pending);
   const outcome = commitPaths(repo, commitSet, inspection!.states, message);
   if (!outcome.ok) {
-    leavePending();
     req.err(`error: ${outcome.error}`);
     req.err(`the written files are on disk, not committed; to finish: git add -- ${commitSet.join(' ')} && git commit, or fix the cause and rerun`);
     return done(1, 'commit failed: files written, not committed');
