@@ -294,6 +294,11 @@ const STATES: State[] = [
     expect: refused(/git refuses the repository at .*dubious ownership/),
   },
   {
+    name: 'a repository extension git does not know',
+    build: (d) => (base(d), git(d, 'config', 'core.repositoryformatversion', '1'), git(d, 'config', 'extensions.frobnicate', 'true')),
+    expect: refused(/git refuses the repository at .*unknown repository extension found: frobnicate/),
+  },
+  {
     name: 'uncommitted user edits in cluster-settings.yaml (bump)',
     build: (d) => base(d),
     firstRun: ['--yes'],
@@ -313,6 +318,9 @@ const STATES: State[] = [
     expect: COMMIT,
   },
 ];
+
+/** States git itself refuses to work in (so the test cannot ask git about them either). */
+const GIT_REFUSES = new Set(["another user's repository", 'a repository extension git does not know']);
 
 /** Edits some states make between the first run and the step under test. */
 const BETWEEN: Record<string, (dir: string) => void> = {
@@ -341,7 +349,7 @@ describe('each repository state: the commit git add + git commit --only makes, o
         }
         BETWEEN[state.name]?.(dir);
       }
-      const before = { files: tree(gen), head: headId(gen), git: state.expect.kind === 'refused' && state.name.startsWith('another') ? undefined : gitState(gen) };
+      const before = { files: tree(gen), head: headId(gen), git: GIT_REFUSES.has(state.name) ? undefined : gitState(gen) };
       const r = await binAsync(gen, state.args ?? ['--yes']);
       const e = state.expect;
       if (e.kind === 'refused') {

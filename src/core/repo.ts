@@ -57,7 +57,12 @@ export function openRepo(cwd: string): Repo {
   const fatal = r.stderr.split('\n').filter((l) => l.startsWith('fatal:') || l.startsWith('error:'));
   if (r.status === 127 || fatal.length === 0 || /not a git repository|must be run in a work tree/.test(r.stderr)) return { root: start };
   const hint = /dubious ownership/.test(r.stderr) ? (/git config --global --add safe\.directory \S+/.exec(r.stderr)?.[0] ?? '') : '';
-  const reason = fatal.map((l) => l.replace(/^(fatal|error): /, '')).join('; ');
+  // git's fatal lines, with the tab-indented detail lines that follow them (the unknown extension's name, say).
+  const reason = r.stderr
+    .split('\n')
+    .filter((l) => /^(fatal|error): /.test(l) || (/^\t\S/.test(l) && !l.includes('safe.directory')))
+    .map((l) => l.replace(/^(fatal|error): /, '').trim())
+    .join(' ');
   throw new GitRefusedError(`git refuses the repository at ${start}: ${reason}${hint ? ` (if you trust it: ${hint})` : ''}; nothing was written`);
 }
 
