@@ -120,7 +120,8 @@ describe('all or nothing', () => {
       rmSync(path.join(repo, '.git/index.lock'), { force: true });
       const rerun = bin(repo, ['--yes']);
       expect({ i, status: rerun.status, err: rerun.stderr }).toEqual({ i, status: 0, err: expect.not.stringContaining('error') });
-      expect(git(repo, 'status', '--porcelain')).toBe('');
+      // (a temporary file the kill left before its rename stays untracked, as in the test above)
+      expect(git(repo, 'status', '--porcelain').split('\n').filter((l) => l && !/\/\.[^/]+\.cnpg-\d+-\w+\.tmp$/.test(l))).toEqual([]);
     }
   }, 90_000);
 

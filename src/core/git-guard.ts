@@ -130,6 +130,7 @@ export interface Pending {
 }
 
 export const PENDING_FILE = 'cnpg-operator-pending.json';
+const PLAIN_PATH = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/;
 
 function pendingFile(repo: Repo): string | undefined {
   return repo.gitDir ? path.join(repo.gitDir, PENDING_FILE) : undefined;
@@ -144,7 +145,11 @@ export function readPending(repo: Repo): Pending | undefined {
   if (!file) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Pending;
-    if (parsed && typeof parsed === 'object' && parsed.paths && typeof parsed.paths === 'object') return parsed;
+    if (parsed && typeof parsed === 'object' && parsed.paths && typeof parsed.paths === 'object') {
+      // Only plain repo-relative paths (ours always are): nothing in the record can become pathspec magic or an option.
+      const paths = Object.fromEntries(Object.entries(parsed.paths).filter(([p, e]) => PLAIN_PATH.test(p) && !p.split('/').includes('..') && e && typeof e === 'object'));
+      return { message: typeof parsed.message === 'string' ? parsed.message : undefined, paths };
+    }
   } catch {
     /* none, or unreadable: nothing pending */
   }
