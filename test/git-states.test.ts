@@ -216,6 +216,26 @@ const STATES: State[] = [
     expect: { kind: 'failed', message: /git commit failed: .*(gpg|sign)/is },
   },
   {
+    name: 'a locked branch ref (refs/heads/main.lock held)',
+    build: (d) => {
+      base(d);
+      writeFile(d, 'apps/app.yaml', 'a: 2\n');
+      git(d, 'add', 'apps/app.yaml'); // the user's staged work must stay staged
+      writeFileSync(path.join(d, '.git/refs/heads/main.lock'), '');
+    },
+    expect: { kind: 'failed', message: /git commit failed: .*lock/is },
+  },
+  {
+    name: 'a rejecting pre-commit hook',
+    build: (d) => {
+      base(d);
+      writeFile(d, 'apps/app.yaml', 'a: 2\n');
+      git(d, 'add', 'apps/app.yaml');
+      writeFileSync(path.join(d, '.git/hooks/pre-commit'), '#!/bin/sh\necho "policy: no" >&2\nexit 1\n', { mode: 0o755 });
+    },
+    expect: { kind: 'failed', message: /git commit failed: .*policy: no/is },
+  },
+  {
     name: 'a linked worktree',
     build: (d) => {
       const main = path.join(d, 'main');
@@ -368,6 +388,7 @@ describe('each repository state: the commit git add + git commit --only makes, o
         expect(r.stderr).toContain('to finish: git add -- ');
         expect(headId(gen)).toBe(before.head);
         expect(tryGit(gen, 'diff', '--cached', '--name-status').stdout).toBe(before.git!.staged);
+        expect(tryGit(gen, 'diff', '--cached').stdout).toContain('+a: 2');
         expect(existsSync(path.join(gen, `${OPERATOR}/helmrelease.yaml`))).toBe(true);
         return;
       }

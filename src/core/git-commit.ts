@@ -57,8 +57,11 @@ export function commitPaths(repo: Repo, paths: string[], before: ReadonlyMap<str
   return { ok: true, hash: c.stdout.trim().split('\n').pop() };
 }
 
+/** git's reason: its fatal/error lines when it gave some, else the last lines of the output (a hook's words). */
 function lastLines(r: { status: number; stdout: string; stderr: string }): string {
-  return (r.stderr.trim() || r.stdout.trim() || `exit code ${r.status}`).split('\n').slice(-6).join('\n');
+  const lines = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.status}`).split('\n');
+  const fatal = lines.filter((l) => /^(fatal|error): /.test(l));
+  return (fatal.length > 0 ? fatal : lines.slice(-6)).join('\n');
 }
 
 /**
