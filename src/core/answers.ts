@@ -19,7 +19,10 @@
  *    cluster that has a settings file, when valid; the clusters that differ from it are the exceptions recorded in .yo-rc.json.
  */
 import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf } from './census.js';
+import { monitoringFromKinds } from './detect.js';
 import { InputError } from './errors.js';
+import { suggestMonitoringLabels } from './labels.js';
+import { didYouMean } from './suggest.js';
 import { type Answers, DEFAULT_ANSWERS, SETTINGS, type SettingKey } from './settings.js';
 import { compareVersions, operatorVersionOf } from './versions.js';
 
@@ -30,6 +33,8 @@ export interface Resolved<T> {
   value: T;
   source: SourceKind;
   file?: string;
+  /** Why this source gave this value, printed after it (`repo: 14 PodMonitor, 0 VMPodScrape`). */
+  detail?: string;
 }
 
 export type ResolvedSettings = { [K in SettingKey]: Resolved<Answers[K]> };
@@ -66,6 +71,8 @@ export interface ResolveOptions {
   allowDowngrade?: boolean;
   /** --check: the stored answers are the reference; the repo's version is not taken and downgrades are not checked. */
   check?: boolean;
+  /** --new-cluster: a cluster the repo does not have yet may be named (else it is refused when the repo has clusters). */
+  newCluster?: boolean;
 }
 
 type Candidate<K extends SettingKey> = Resolved<Answers[K]> | undefined;
@@ -84,8 +91,55 @@ function pick<K extends SettingKey>(key: K, flags: Partial<Answers>, prompted: P
   return [fallback, fallback.value];
 }
 
-function targetClusters(flags: Partial<Answers>, census: Census, options: ResolveOptions): Candidate<'cluster'> {
-  if (!options.allClusters) return undefined;
+/** The clusters the repo has (a folder with a settings file), sorted. */
+export function knownClusters(census: Census): string[] {
+  return census.clusters.filter((c) => c.exists).map((c) => c.name).sort();
+}
+
+/**
+ * Refuse a target cluster the repo does not have when it has clusters (a typo would silently start a new cluster),
+ * unless --new-cluster. `where` names the source (`--cluster`, `.yo-rc.json`, the default).
+ */
+export function unknownClusterError(census: Census, targets: readonly string[], where: string, options: ResolveOptions): InputError | undefined {
+  const known = knownClusters(census);
+  if (known.length === 0 || options.newCluster) return undefined;
+  const missing = targets.filter((t) => !known.includes(t));
+  if (missing.length === 0) return undefined;
+  const near = missing.map((m) => didYouMean(m, known)).find((n) => n !== undefined);
+  return new InputError(
+    `${where} ${missing.join(',')}: no such cluster in ${census.layout.clusterSettingsPath('<cluster>')}; known clusters: ${known.join(', ')}` +
+      `${near ? `; did you mean ${near}?` : ''} (pass --new-cluster to start a new cluster)`,
+  );
+}
+
+/** Without --cluster or a stored cluster, a repo with exactly one cluster suggests it (rather than the default). */
+function singleCluster(flags: Partial<Answers>, census: Census, stored: StoredAnswers | undefined): Candidate<'cluster'> {
+  if (flags.cluster || stored?.values.cluster) return undefined;
+  const known = knownClusters(census);
+  if (known.length !== 1) return undefined;
+  return { value: known, source: 'repo', file: census.layout.clusterSettingsPath(known[0]), detail: `the only cluster, ${census.layout.clusterSettingsPath(known[0])}` };
+}
+
+/**
+ * The monitoring default from the repo's kinds (detect.ts). A stored answer wins over it: it is the user's
+ * earlier choice and switching stacks silently would remove and replace the generated scrape and rule objects;
+ * when the repo now points the other way, a warning says so and names the flag.
+ */
+function repoMonitoring(census: Census, stored: StoredAnswers | undefined, flags: Partial<Answers>, warnings: string[]): Candidate<'monitoring'> {
+  const found = monitoringFromKinds(census.scan.monitoringKinds);
+  const storedValue = stored?.values.monitoring;
+  if (storedValue !== undefined) {
+    if (found.value && found.value !== storedValue && flags.monitoring === undefined) {
+      warnings.push(`monitoring = ${storedValue} (stored), but the repo has ${found.why}; pass --monitoring ${found.value} to switch`);
+    }
+    return undefined;
+  }
+  if (found.value) return { value: found.value, source: 'repo', detail: found.why };
+  return { value: DEFAULT_ANSWERS.monitoring, source: 'default', detail: `${found.why}, so the default` };
+}
+
+function targetClusters(flags: Partial<Answers>, census: Census, options: ResolveOptions, stored?: StoredAnswers): Candidate<'cluster'> {
+  if (!options.allClusters) return singleCluster(flags, census, stored);
   if (flags.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
   const carriers = census.clusters.filter((c) => c.version !== undefined).map((c) => c.name);
   if (carriers.length === 0) {
@@ -171,7 +225,13 @@ export function resolveAnswers(
     return resolved;
   };
 
-  const targets = take('cluster', targetClusters(flags, census, options)).value;
+  const clusterPick = take('cluster', targetClusters(flags, census, options, stored));
+  const targets = clusterPick.value;
+  if (!options.check && !options.allClusters) {
+    const where = { flag: '--cluster', prompt: 'cluster', repo: 'cluster', stored: `${'.yo-rc.json'} cluster`, default: 'the default cluster' }[clusterPick.source];
+    const refused = unknownClusterError(census, targets, where, options);
+    if (refused) throw refused;
+  }
   for (const t of targets) {
     const error = clusterOf(census, t).error;
     if (error) throw error;
@@ -180,8 +240,23 @@ export function resolveAnswers(
   const chart = take('chartVersion', version.candidate).value;
   const replicas = take('replicas', repoShared('replicas', census, targets, warnings));
   const storageClass = take('storageClass', repoShared('storageClass', census, targets, warnings));
+  const monitoring = take('monitoring', repoMonitoring(census, stored, flags, warnings));
   // Every other setting has no repo value: flag > prompt > stored > default.
   for (const s of SETTINGS) if (!(s.key in settings)) take(s.key, undefined);
+  // kube-prometheus-stack selects by `release: <its release name>`: suggest it, and warn when nothing sets it.
+  const kps = census.scan.kubePrometheusStack;
+  const suggested = suggestMonitoringLabels(kps?.releaseName);
+  if (monitoring.value === 'prometheus-operator' && kps && suggested) {
+    const labels = settings.monitoringLabels as Resolved<Record<string, string>>;
+    const shown = SETTINGS.find((s) => s.key === 'monitoringLabels')!.show(suggested as never);
+    if (labels.source === 'default') prefills.monitoringLabels = shown;
+    if (Object.keys(labels.value).length === 0 && !kps.selectorsOpen) {
+      warnings.push(
+        `${kps.path}: kube-prometheus-stack (release ${kps.releaseName}) selects PodMonitors and PrometheusRules by the label release=${kps.releaseName} by default; ` +
+          `without it the generated objects are ignored: pass --monitoring-labels ${shown}`,
+      );
+    }
+  }
 
   downgradeCheck(chart, maxVersion([version.max, stored?.values.chartVersion].filter((v) => v !== undefined)), options, warnings);
   const answers = Object.fromEntries(SETTINGS.map((s) => [s.key, settings[s.key].value])) as unknown as Answers;

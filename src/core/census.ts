@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { type RepoScan, scanRepo } from './detect.js';
 import { FileError, InputError } from './errors.js';
 import { type Layout, YO_RC, generatedPaths } from './layout.js';
 import { PACKAGE_NAME } from './meta.js';
@@ -77,6 +78,8 @@ export interface Census {
   fluxKustomizations?: Set<string>;
   /** Remarks about what was found (a cluster file that could not be read, say). */
   warnings: string[];
+  /** What the repo's other YAML holds: existing cloudnative-pg installs, monitoring kinds, kube-prometheus-stack (detect.ts). */
+  scan: RepoScan;
 }
 
 export interface CensusOptions {
@@ -94,7 +97,7 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   for (const name of names) files.set(layout.clusterSettingsPath(name), readRepoFile(repo, layout.clusterSettingsPath(name)));
   const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
-  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined);
+  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scanRepo(repo, new Set(ownedPaths(layout))));
 }
 
 /** The files of a layout that the generator owns or patches, other than the clusters' settings. */
@@ -106,7 +109,13 @@ export function ownedPaths(layout: Layout): string[] {
  * The census of files already read (pure: the tests build censuses from texts). `files` holds ownedPaths and
  * each named cluster's settings file (undefined: missing).
  */
-export function censusOf(layout: Layout, files: ReadonlyMap<string, string | undefined>, clusterNames: readonly string[], fluxKustomizations?: Set<string>): Census {
+export function censusOf(
+  layout: Layout,
+  files: ReadonlyMap<string, string | undefined>,
+  clusterNames: readonly string[],
+  fluxKustomizations?: Set<string>,
+  scan: RepoScan = { installs: [], monitoringKinds: {} },
+): Census {
   const crdsText = files.get(layout.crdsHelmfile);
   const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, layout.crdsHelmfile);
   const census: Census = {
@@ -117,6 +126,7 @@ export function censusOf(layout: Layout, files: ReadonlyMap<string, string | und
     files: new Map(files),
     fluxKustomizations,
     warnings: [],
+    scan,
   };
   for (const name of clusterNames) addCluster(census, name);
   return census;

@@ -9,7 +9,7 @@ import { GENERATED_FILES, type GeneratedFile, type Layout, YO_RC, generatedPaths
 import { hasConflictMarkers, merge3, takeGeneratorSide } from './merge.js';
 import { PACKAGE_NAME } from './meta.js';
 import { patchClusterSettings } from './patch/cluster-settings.js';
-import { patchCrdsHelmfile } from './patch/crds-helmfile.js';
+import { patchCrdsHelmfile, readCrdsHelmfileNamespace } from './patch/crds-helmfile.js';
 import { addKustomizationResource } from './patch/kustomization-list.js';
 import { renderTemplate } from './render.js';
 import type { Answers, Monitoring } from './settings.js';
@@ -200,7 +200,12 @@ export function makePlan(input: PlanInput): Plan {
   }
 
   const crds = files.get(layout.crdsHelmfile);
-  changes.push(patched(layout.crdsHelmfile, crds, patchCrdsHelmfile(crds, layout.crdsHelmfile, answers.chartVersion)));
+  // A new release follows the chosen namespace; an existing one keeps its own (never moved silently).
+  changes.push(patched(layout.crdsHelmfile, crds, patchCrdsHelmfile(crds, layout.crdsHelmfile, answers.chartVersion, answers.namespace)));
+  const crdsNamespace = crds === undefined ? undefined : readCrdsHelmfileNamespace(crds, layout.crdsHelmfile);
+  if (crdsNamespace !== undefined && crdsNamespace !== answers.namespace) {
+    warnings.push(`${layout.crdsHelmfile}: the cloudnative-pg release stays in namespace ${crdsNamespace} (the operator goes to ${answers.namespace}); change it there if you want them to match`);
+  }
 
   const yoRc = files.get(YO_RC);
   changes.push(patched(YO_RC, yoRc, patchYoRc(yoRc, storedSection(answers, input.generatorVersion, resolution.exceptions))));

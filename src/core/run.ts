@@ -4,9 +4,12 @@
  * resolution, then resolved again -> plan (plan.ts) -> write / preview / check, committing exactly the touched
  * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
-import { type Resolution, resolveAnswers } from './answers.js';
+import { type Resolution, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
+import { fluxKustomizationRefusal, installRefusal } from './detect.js';
+import { checkWritable } from './preflight.js';
+import { formatSummary, summarize } from './summary.js';
 import { type Census, clusterOf, readRepo, withClusters } from './census.js';
-import { InputError, RunFailure, exitCodeOf } from './errors.js';
+import { FileError, InputError, RunFailure, exitCodeOf } from './errors.js';
 import { DEFAULT_LAYOUT, type Layout, YO_RC, generatedPaths } from './layout.js';
 import { type Plan, makePlan, renderGenerated } from './plan.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
@@ -85,15 +88,18 @@ export interface Prepared {
 }
 
 /** Ask the prompt for `keys` (those the resolution allows), prefilled from it; answers are parsed here. */
-async function promptFor(req: RunRequest, r: Resolution, keys: SettingKey[]): Promise<Partial<Answers>> {
+async function promptFor(req: RunRequest, r: Resolution, keys: SettingKey[], census?: Census): Promise<Partial<Answers>> {
+  const known = census ? knownClusters(census) : [];
   const questions = SETTINGS.filter((s) => keys.includes(s.key) && r.askable.includes(s.key)).map<Question>((s) => ({
     key: s.key,
-    message: s.message!,
+    message: s.key === 'cluster' && known.length > 0 ? `${s.message!} [found: ${known.join(', ')}]` : s.message!,
     default: r.prefills[s.key],
     choices: s.choices,
     validate: (input: string) => {
       try {
-        parseSetting(s.key, input);
+        const value = parseSetting(s.key, input);
+        const unknown = s.key === 'cluster' && census ? unknownClusterError(census, value as string[], 'cluster', req.options) : undefined;
+        if (unknown) return unknown.message;
         return true;
       } catch (e) {
         return (e as Error).message;
@@ -125,6 +131,9 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   const { options, flags } = req;
   const repo = openRepo(req.cwd);
   let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn });
+  // Another install of the chart in the repo: refused before any question is asked.
+  const existing = installRefusal(census.scan.installs);
+  if (existing) throw new InputError(existing);
   const resolve = (prompted: Partial<Answers>): Resolution => {
     const first = resolveAnswers(flags, census.stored, census, prompted, options);
     const before = census;
@@ -135,26 +144,33 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   let resolution = resolve(prompted);
   if (req.ask && !options.check) {
     // The clusters first: the other suggestions come from the chosen clusters' settings.
-    prompted = await promptFor(req, resolution, ['cluster']);
+    prompted = await promptFor(req, resolution, ['cluster'], census);
     resolution = resolve(prompted);
     prompted = { ...prompted, ...(await promptFor(req, resolution, SETTINGS.map((s) => s.key).filter((k) => k !== 'cluster'))) };
     resolution = resolve(prompted);
   }
   const { answers } = resolution;
 
+  const bases = mergeBases(repo, census, req.generatorVersion);
   const plan = makePlan({
     resolution,
     layout: LAYOUT,
     generatorVersion: req.generatorVersion,
     files: census.files,
-    bases: mergeBases(repo, census, req.generatorVersion),
+    bases,
     existing: census.stored !== undefined || generatedPaths(LAYOUT).some((p) => census.files.get(p) !== undefined),
     force: options.force,
   });
   plan.warnings.unshift(...census.warnings, ...resolution.warnings);
+  // Never rename or replace a Flux Kustomization the generator did not write (--force included).
+  const fluxRefusal = fluxKustomizationRefusal(repo, plan, bases);
+  if (fluxRefusal) throw new InputError(fluxRefusal);
 
   if (!options.json && !options.check) {
-    for (const s of SETTINGS) req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${resolution.settings[s.key].source})`);
+    for (const s of SETTINGS) {
+      const r = resolution.settings[s.key];
+      req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${r.source}${r.detail ? `: ${r.detail}` : ''})`);
+    }
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
 
@@ -194,7 +210,13 @@ async function dryRun(req: RunRequest, { repo, plan, answers }: Prepared): Promi
   const { createTwoFilesPatch } = await import('diff');
   // What the real run would refuse, or stop at: the same checks, nothing written.
   let refusal: string | undefined;
-  if (req.options.commit && repo.gitDir && plan.writes.length > 0) {
+  try {
+    checkWritable(repo.root, plan.writes.map((c) => c.path));
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    refusal = e.message;
+  }
+  if (!refusal && req.options.commit && repo.gitDir && plan.writes.length > 0) {
     const paths = plan.writes.map((c) => c.path);
     refusal = commitRefusal(repo, paths, inspectPaths(repo, paths), readPending(repo));
   }
@@ -271,6 +293,8 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   const pending = inGit ? readPending(repo) : undefined;
   // Our paths this run writes, plus what earlier runs of ours left uncommitted (conflicts, --no-commit, a failed commit).
   const paths = [...new Set([...plan.writes, ...plan.conflicted].map((c) => c.path).concat(Object.keys(pending?.paths ?? {})))];
+  // A read-only file or folder is found before anything is written (exit 2, naming it).
+  checkWritable(repo.root, plan.writes.map((c) => c.path));
   if (req.options.commit && inGit && paths.length > 0 && plan.conflicted.length === 0) {
     const blocker = gitBlocker(repo); // a merge, rebase, held index.lock or detached HEAD: stop before asking more
     if (blocker) throw new RunFailure(`${blocker} (nothing was written)`);
@@ -312,8 +336,13 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   leavePending();
   applyWrites(repo, plan.writes.map((c) => ({ path: c.path, content: c.status === 'removed' ? undefined : c.after })));
   const done = (exitCode: number, summary: string, commit?: string): RunResult => {
-    report(req, plan, { result: summary, ...(commit ? { commit } : {}) });
-    if (!req.options.json) req.out(summary);
+    const subject = commit ? commitMessageFor(plan.commitMessage, pending).split('\n')[0] : undefined;
+    const end = summarize(repo, plan, LAYOUT, { result: summary, exitCode, ...(subject ? { commit: { hash: commit!, subject } } : {}) });
+    report(req, plan, { result: summary, ...(commit ? { commit } : {}), summary: end });
+    if (!req.options.json) {
+      req.out(summary);
+      for (const line of formatSummary(end)) req.out(line);
+    }
     return { exitCode, plan, answers, commit };
   };
   if (plan.conflicted.length > 0) {

@@ -269,6 +269,7 @@ export interface Action {
 export const ACTIONS: readonly Action[] = [
   { flag: 'yes', short: 'y', yeomanOption: 'yes', type: 'boolean', run: 'yes', description: 'never prompt: use flags, stored answers, then defaults' },
   { flag: 'all-clusters', yeomanOption: 'all-clusters', type: 'boolean', run: 'allClusters', description: 'every kubernetes/clusters/*/cluster-settings.yaml that carries the CNPG keys' },
+  { flag: 'new-cluster', yeomanOption: 'new-cluster', type: 'boolean', run: 'newCluster', description: 'allow --cluster to name a cluster the repo does not have yet (else refused when it has clusters)' },
   { flag: 'no-commit', yeomanOption: 'commit', type: 'boolean', run: 'commit', negate: true, description: 'write the files, leave staging and committing to you' },
   { flag: 'dry-run', yeomanOption: 'dry-run', type: 'boolean', run: 'dryRun', description: 'print a unified diff of every change; write nothing' },
   { flag: 'check', yeomanOption: 'check', type: 'boolean', run: 'check', description: 'exit 1 and list differences unless the repo matches the stored answers; write nothing' },
@@ -321,6 +322,7 @@ export function runOptionsFrom(values: Readonly<Record<string, unknown>>): RunOp
 export interface RunOptions {
   yes: boolean;
   allClusters: boolean;
+  newCluster: boolean;
   commit: boolean;
   dryRun: boolean;
   check: boolean;
@@ -332,6 +334,7 @@ export interface RunOptions {
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   yes: false,
   allClusters: false,
+  newCluster: false,
   commit: true,
   dryRun: false,
   check: false,

@@ -41,23 +41,25 @@ import {
  * Flux home-ops repositories, which is why it was chosen over moving the flags
  * into the header comment.
  */
-const HELMFILE_HEADER = [
+const headerFor = (file: string): string[] => [
   '# CRDs applied before Flux starts. Rendered and filtered to CustomResourceDefinitions only:',
-  '#   helmfile --file bootstrap/helmfile.d/00-crds.yaml template \\',
-  "#     | yq ea 'select(.kind == \"CustomResourceDefinition\")' \\",
-  '#     | kubectl apply --server-side -f -',
+  `#   helmfile --file ${file} template --quiet \\`,
+  "#     | yq eval-all 'select(.kind == \"CustomResourceDefinition\")' - \\",
+  '#     | kubectl apply --server-side --force-conflicts -f -',
+  '# --force-conflicts: once Flux (helm-controller) manages these CRDs, a rerun of this bootstrap takes them back',
+  '# instead of stopping at server-side-apply field conflicts.',
   '# The CloudNativePG CRDs ship inside the main cloudnative-pg chart (there is no separate CRDs chart).',
   '---',
   'helmDefaults:',
   '  args: ["--include-crds", "--no-hooks"]',
 ];
 
-function releaseLines(dashCol: number, keyCol: number, version: string): string[] {
+function releaseLines(dashCol: number, keyCol: number, version: string, namespace: string): string[] {
   const gap = Math.max(1, keyCol - dashCol - 1);
   const k = ' '.repeat(dashCol + 1 + gap);
   return [
     `${' '.repeat(dashCol)}-${' '.repeat(gap)}name: cloudnative-pg`,
-    `${k}namespace: cnpg-system`,
+    `${k}namespace: ${yamlScalar(namespace, 'plain-or-double')}`,
     `${k}chart: ${CNPG_CHART_URL}`,
     `${k}${RENOVATE_COMMENT}`,
     `${k}version: ${yamlScalar(version, 'plain-or-double')}`,
@@ -126,6 +128,14 @@ export function readCrdsHelmfileVersion(text: string, file: string): string | un
   return scalarText(src, v);
 }
 
+/** The namespace of the CloudNativePG release, as written, or undefined (no such release or no namespace). */
+export function readCrdsHelmfileNamespace(text: string, file: string): string | undefined {
+  const src = new Source(text, file);
+  const { matches } = loadHelmfile(src);
+  if (matches.length === 0) return undefined;
+  return stringValue(getPair(matches[0], 'namespace')?.value);
+}
+
 /**
  * Point the CloudNativePG release of the CRDs helmfile at {@link CNPG_CHART_URL}
  * with `version`, keeping RENOVATE_COMMENT directly above its `version:`.
@@ -134,10 +144,11 @@ export function readCrdsHelmfileVersion(text: string, file: string): string | un
  * from RENOVATE_COMMENT (e.g. one tracking the old `-crds` chart) is replaced,
  * since the chart it tracked is being replaced too.
  */
-export function patchCrdsHelmfile(text: string | undefined, file: string, version: string): string {
+export function patchCrdsHelmfile(text: string | undefined, file: string, version: string, namespace = 'cnpg-system'): string {
   assertValue(version, 'chart version');
+  assertValue(namespace, 'namespace');
   if (text === undefined) {
-    const out = [...HELMFILE_HEADER, '---', 'releases:', ...releaseLines(2, 4, version), ''].join('\n');
+    const out = [...headerFor(file), '---', 'releases:', ...releaseLines(2, 4, version, namespace), ''].join('\n');
     verifyHelmfile(out, file, version);
     return out;
   }
@@ -158,16 +169,16 @@ export function patchCrdsHelmfile(text: string | undefined, file: string, versio
       const first = seq.items[0] as ParsedNode;
       const keyCol = isMap(first) && !first.flow ? src.column(first.items[0].key!.range[0]) : dashCol + 2;
       const at = src.afterLineOf(contentEnd(seq));
-      edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, keyCol, version)) });
+      edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, keyCol, version, namespace)) });
     } else {
       const dashCol = src.column(block.pair.key.range[0]) + 2;
       edits.push(...clearEmptyValue(src, block.pair));
       const at = src.afterLineOf(block.pair.value ? contentEnd(block.pair.value) : block.pair.key.range[1]);
-      edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, dashCol + 2, version)) });
+      edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, dashCol + 2, version, namespace)) });
     }
   } else {
     const at = src.body.length;
-    edits.push({ at, end: at, text: src.linesAt(at, ['---', 'releases:', ...releaseLines(2, 4, version)]) });
+    edits.push({ at, end: at, text: src.linesAt(at, ['---', 'releases:', ...releaseLines(2, 4, version, namespace)]) });
   }
 
   if (edits.length === 0) return text;
