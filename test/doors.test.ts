@@ -198,8 +198,9 @@ describe('one behaviour for both doors (issue 12 point 5)', () => {
     }
     const a = tmpRepo(START);
     const b = tmpRepo(START);
-    expect(bin(a, ['--yes', '--namespace', 'databases', '--cluster', '1e1']).status).toBe(0);
-    const y = yoOrdered(b, ['--yes', '--namespace', 'databases', '--cluster', '1e1']);
+    // --new-cluster: the repo has the cluster infra, and 1e1 is a new one (else refused as a possible typo).
+    expect(bin(a, ['--yes', '--namespace', 'databases', '--cluster', '1e1', '--new-cluster']).status).toBe(0);
+    const y = yoOrdered(b, ['--yes', '--namespace', 'databases', '--cluster', '1e1', '--new-cluster']);
     expect(y.status).toBe(0);
     expect(y.output).toMatch(/^namespace +\= databases {2}\(flag\)$/m);
     expect(tree(b)).toEqual(tree(a));

@@ -559,9 +559,11 @@ describe('patchCrdsHelmfile', () => {
   test('creates the file when missing', () => {
     const out = patchCrdsHelmfile(undefined, HF, '0.26.0');
     expect(out).toBe(`# CRDs applied before Flux starts. Rendered and filtered to CustomResourceDefinitions only:
-#   helmfile --file bootstrap/helmfile.d/00-crds.yaml template \\
-#     | yq ea 'select(.kind == "CustomResourceDefinition")' \\
-#     | kubectl apply --server-side -f -
+#   helmfile --file bootstrap/helmfile.d/00-crds.yaml template --quiet \\
+#     | yq eval-all 'select(.kind == "CustomResourceDefinition")' - \\
+#     | kubectl apply --server-side --force-conflicts -f -
+# --force-conflicts: once Flux (helm-controller) manages these CRDs, a rerun of this bootstrap takes them back
+# instead of stopping at server-side-apply field conflicts.
 # The CloudNativePG CRDs ship inside the main cloudnative-pg chart (there is no separate CRDs chart).
 ---
 helmDefaults:

@@ -112,6 +112,17 @@ export function unknownClusterError(census: Census, targets: readonly string[], 
   );
 }
 
+/**
+ * The refusal for the decided target clusters (run.ts calls it once the prompts are answered), or undefined.
+ * Not for --check (it compares with what is stored) nor --all-clusters (every target exists).
+ */
+export function clusterRefusal(census: Census, r: Resolution, options: ResolveOptions): InputError | undefined {
+  if (options.check || options.allClusters) return undefined;
+  const source = r.settings.cluster.source;
+  const where = { flag: '--cluster', prompt: 'cluster', repo: 'cluster', stored: '.yo-rc.json cluster', default: 'the default cluster' }[source];
+  return unknownClusterError(census, r.answers.cluster, where, options);
+}
+
 /** Without --cluster or a stored cluster, a repo with exactly one cluster suggests it (rather than the default). */
 function singleCluster(flags: Partial<Answers>, census: Census, stored: StoredAnswers | undefined): Candidate<'cluster'> {
   if (flags.cluster || stored?.values.cluster) return undefined;
@@ -225,13 +236,7 @@ export function resolveAnswers(
     return resolved;
   };
 
-  const clusterPick = take('cluster', targetClusters(flags, census, options, stored));
-  const targets = clusterPick.value;
-  if (!options.check && !options.allClusters) {
-    const where = { flag: '--cluster', prompt: 'cluster', repo: 'cluster', stored: `${'.yo-rc.json'} cluster`, default: 'the default cluster' }[clusterPick.source];
-    const refused = unknownClusterError(census, targets, where, options);
-    if (refused) throw refused;
-  }
+  const targets = take('cluster', targetClusters(flags, census, options, stored)).value;
   for (const t of targets) {
     const error = clusterOf(census, t).error;
     if (error) throw error;

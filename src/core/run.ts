@@ -4,7 +4,7 @@
  * resolution, then resolved again -> plan (plan.ts) -> write / preview / check, committing exactly the touched
  * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
-import { type Resolution, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
+import { type Resolution, clusterRefusal, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
 import { fluxKustomizationRefusal, installRefusal } from './detect.js';
 import { checkWritable } from './preflight.js';
 import { formatSummary, summarize } from './summary.js';
@@ -150,6 +150,9 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     resolution = resolve(prompted);
   }
   const { answers } = resolution;
+  // A cluster the repo does not have, in a repo that has clusters: a typo, unless --new-cluster.
+  const unknownCluster = clusterRefusal(census, resolution, options);
+  if (unknownCluster) throw unknownCluster;
 
   const bases = mergeBases(repo, census, req.generatorVersion);
   const plan = makePlan({
