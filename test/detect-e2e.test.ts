@@ -264,3 +264,32 @@ describe('00-crds.yaml (issue 11)', () => {
     expect(r.stderr).toContain('warning: bootstrap/helmfile.d/00-crds.yaml: the cloudnative-pg release stays in namespace cnpg (the operator goes to databases)');
   });
 });
+
+describe('the interactive cluster prompt', () => {
+  test('lists the clusters found, and refuses one the repo does not have unless --new-cluster', async () => {
+    const { prepare } = await import('../src/core/run.js');
+    const { DEFAULT_RUN_OPTIONS } = await import('../src/core/settings.js');
+    const repo = infrastructureRepo({ clusters: ['infra', 'apps'] });
+    const asked: { key: string; message: string; validate(input: string): true | string }[] = [];
+    const request = (newCluster: boolean) => ({
+      cwd: repo,
+      generatorVersion: '0.0.0-test',
+      flags: {},
+      options: { ...DEFAULT_RUN_OPTIONS, newCluster },
+      ask: async (questions: typeof asked) => {
+        asked.push(...questions);
+        return {};
+      },
+      out: () => {},
+      err: () => {},
+    });
+    await prepare(request(false));
+    const q = asked.find((x) => x.key === 'cluster')!;
+    expect(q.message).toBe('Cluster(s) whose cluster-settings.yaml to patch (comma-separated) [found: apps, infra]');
+    expect(q.validate('apps')).toBe(true);
+    expect(q.validate('aps')).toBe('cluster aps: no such cluster in kubernetes/clusters/<cluster>/cluster-settings.yaml; known clusters: apps, infra; did you mean apps? (pass --new-cluster to start a new cluster)');
+    asked.length = 0;
+    await prepare(request(true));
+    expect(asked.find((x) => x.key === 'cluster')!.validate('prod')).toBe(true);
+  });
+});
