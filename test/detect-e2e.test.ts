@@ -10,6 +10,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { appsRepo, infrastructureRepo } from './helpers/layouts.js';
+import { binOrdered, yoOrdered } from './helpers/ordered.js';
 import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
 const KS_NAME = 'infrastructure-databases-cnpg-operator';
@@ -291,5 +292,22 @@ describe('the interactive cluster prompt', () => {
     asked.length = 0;
     await prepare(request(true));
     expect(asked.find((x) => x.key === 'cluster')!.validate('prod')).toBe(true);
+  });
+});
+
+describe('both doors', () => {
+  test('the Yeoman door refuses the same way (exit 2, same line, nothing written) and ends with the same summary', () => {
+    const a = infrastructureRepo({ clusters: ['infra', 'apps'] });
+    const b = infrastructureRepo({ clusters: ['infra', 'apps'] });
+    const before = tree(b);
+    const bn = binOrdered(a, ['--yes', '--cluster', 'aps']);
+    const yo = yoOrdered(b, ['--yes', '--cluster', 'aps']);
+    expect(bn.status).toBe(2);
+    expect({ status: yo.status, output: yo.output }).toEqual({ status: 2, output: bn.output });
+    expect(tree(b)).toEqual(before);
+    const ok = yoOrdered(b, ['--yes', '--cluster', 'apps']);
+    expect(ok.status).toBe(0);
+    const hash = git(b, 'rev-parse', '--short', 'HEAD').trim();
+    expect(ok.output).toContain(`commit: ${hash} feat(databases): add CloudNativePG operator manifests\nnext:\n  git push\n  flux reconcile kustomization ${KS_NAME} --with-source\n`);
   });
 });
