@@ -73,12 +73,24 @@ describe('an existing cloudnative-pg install is refused (issue 12 point 3)', () 
     expect(commitCount(repo)).toBe(2);
   });
 
-  test('the generator\'s own HelmRelease is not an install: a rerun works', () => {
+  test('the generator\'s own HelmRelease is not an install: a rerun that scans works', () => {
     const repo = tmpRepo();
     expect(bin(repo, ['--yes']).status).toBe(0);
-    const r = bin(repo, ['--yes', '--replicas', '3']);
+    // prometheus-operator without labels: the rerun scans the repo (for kube-prometheus-stack) and finds only its own files.
+    const trace = path.join(repo, '.git', 'trace.log');
+    const r = bin(repo, ['--yes', '--monitoring', 'prometheus-operator'], { GIT_TRACE: trace });
     expect(r.status).toBe(0);
+    expect(read(repo, '.git/trace.log')).toMatch(/git grep -l -I -F/);
     expect(commitCount(repo)).toBe(3);
+  });
+
+  test('a settled rerun (a version bump) does not scan the repo: nothing of ours grows with it', () => {
+    const repo = tmpRepo();
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    const trace = path.join(repo, '.git', 'trace.log');
+    const r = bin(repo, ['--yes', '--chart-version', '0.26.1'], { GIT_TRACE: trace });
+    expect(r.status).toBe(0);
+    expect(read(repo, '.git/trace.log')).not.toMatch(/git grep/);
   });
 });
 
@@ -216,10 +228,21 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     expect(bin(both, ['--yes', '--dry-run', '--monitoring', 'none']).stdout).toContain('monitoring   = none  (flag)\n');
   });
 
-  test('a stored answer wins over a repo that changed since, with a warning naming the flag', () => {
+  test('a stored answer wins over a repo that changed since', () => {
     const repo = tmpRepo();
     expect(bin(repo, ['--yes']).status).toBe(0);
     writeFile(repo, 'kubernetes/apps/pm.yaml', podMonitors(3));
+    commitAll(repo);
+    const r = bin(repo, ['--yes']);
+    expect(r.stdout).toContain('monitoring   = victoria-metrics  (stored)\n');
+    expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).kind).toBe('VMPodScrape');
+  });
+
+  test('when the scan runs on a rerun (stored answers of an older generator lack a setting), a disagreeing repo gets a warning naming the flag', () => {
+    const repo = tmpRepo();
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    writeFile(repo, 'kubernetes/apps/pm.yaml', podMonitors(3));
+    writeFile(repo, '.yo-rc.json', read(repo, '.yo-rc.json').replace(/\n\s*"inplaceUpdates": false,?/, ''));
     commitAll(repo);
     const r = bin(repo, ['--yes']);
     expect(r.stdout).toContain('monitoring   = victoria-metrics  (stored)\n');

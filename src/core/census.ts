@@ -80,6 +80,8 @@ export interface Census {
   warnings: string[];
   /** What the repo's other YAML holds: existing cloudnative-pg installs, monitoring kinds, kube-prometheus-stack (detect.ts). */
   scan: RepoScan;
+  /** Whether `scan` was read from the repo (see scanNeeded); when not, it is empty. */
+  scanned: boolean;
 }
 
 export interface CensusOptions {
@@ -87,6 +89,23 @@ export interface CensusOptions {
   clusters?: readonly string[];
   /** The --depends-on flag: when it or the stored answers name Kustomizations, the repo's Flux Kustomization names are collected. */
   dependsOn?: readonly string[];
+  /** The --monitoring and --monitoring-labels flags (they decide whether the kube-prometheus-stack scan is needed). */
+  monitoring?: string;
+  monitoringLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the repo scan (detect.ts: a `git grep` over every tracked YAML file, which grows with the repo) is
+ * needed: on a first run (no complete stored answers, or no generated ks.yaml), when no monitoring stack is
+ * stored, and when prometheus-operator runs without selector labels (the kube-prometheus-stack hint). A rerun of a
+ * generated repo that settled these (a version bump, say) asks git nothing more.
+ */
+export function scanNeeded(layout: Layout, files: ReadonlyMap<string, string | undefined>, stored: StoredAnswers | undefined, options: CensusOptions): boolean {
+  if (!stored || !SETTINGS.every((s) => s.key in stored.values)) return true;
+  if (files.get(layout.generatedPath('ks.yaml')) === undefined) return true;
+  const monitoring = options.monitoring ?? stored.values.monitoring;
+  const labels = options.monitoringLabels ?? stored.values.monitoringLabels ?? {};
+  return monitoring === 'prometheus-operator' && Object.keys(labels).length === 0;
 }
 
 /** Read the repo once. Throws FileError for an owned file that cannot be read or a bad .yo-rc.json. */
@@ -97,7 +116,8 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   for (const name of names) files.set(layout.clusterSettingsPath(name), readRepoFile(repo, layout.clusterSettingsPath(name)));
   const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
-  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scanRepo(repo, new Set(ownedPaths(layout))));
+  const scan = scanNeeded(layout, files, stored, options) ? scanRepo(repo, new Set(ownedPaths(layout))) : undefined;
+  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
 }
 
 /** The files of a layout that the generator owns or patches, other than the clusters' settings. */
@@ -114,7 +134,7 @@ export function censusOf(
   files: ReadonlyMap<string, string | undefined>,
   clusterNames: readonly string[],
   fluxKustomizations?: Set<string>,
-  scan: RepoScan = { installs: [], monitoringKinds: {} },
+  scan?: RepoScan,
 ): Census {
   const crdsText = files.get(layout.crdsHelmfile);
   const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, layout.crdsHelmfile);
@@ -126,7 +146,8 @@ export function censusOf(
     files: new Map(files),
     fluxKustomizations,
     warnings: [],
-    scan,
+    scan: scan ?? { installs: [], monitoringKinds: {} },
+    scanned: scan !== undefined,
   };
   for (const name of clusterNames) addCluster(census, name);
   return census;

@@ -130,7 +130,7 @@ function mergeBases(repo: Repo, census: Census, generatorVersion: string): Map<s
 export async function prepare(req: RunRequest): Promise<Prepared> {
   const { options, flags } = req;
   const repo = openRepo(req.cwd);
-  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn });
+  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn, monitoring: flags.monitoring, monitoringLabels: flags.monitoringLabels });
   // Another install of the chart in the repo: refused before any question is asked.
   const existing = installRefusal(census.scan.installs);
   if (existing) throw new InputError(existing);
