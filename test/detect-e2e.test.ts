@@ -107,6 +107,9 @@ describe('a Flux Kustomization the generator did not write is never renamed or r
       'kubernetes/flux/db.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${KS_NAME}\n  namespace: flux-system\nspec:\n  path: ./somewhere\n`,
     });
     refused(repo, ['--yes', '--force'], new RegExp(`^error: kubernetes/flux/db\\.yaml: a Flux Kustomization named ${KS_NAME} already exists; the generator's ${KS_NAME} would replace it`));
+    // The same name in another namespace is another object: no clash.
+    const other = tmpRepo({ 'kubernetes/flux/db.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${KS_NAME}\n  namespace: team-a\nspec:\n  path: ./somewhere\n` });
+    expect(bin(other, ['--yes']).status).toBe(0);
   });
 });
 

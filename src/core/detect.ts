@@ -261,7 +261,7 @@ export function fluxKustomizationRefusal(
   plan: { changes: readonly { path: string; before?: string; after?: string; status: string }[]; writes: readonly { path: string; before?: string; after?: string }[] },
   bases: ReadonlyMap<string, string>,
 ): string | undefined {
-  const introduced: string[] = [];
+  const introduced: FluxKustomizationFound[] = [];
   for (const c of plan.writes) {
     const before = c.before === undefined ? [] : fluxKustomizationsIn(c.path, c.before);
     const after = c.after === undefined ? [] : fluxKustomizationsIn(c.path, c.after);
@@ -272,11 +272,14 @@ export function fluxKustomizationRefusal(
         return `${c.path}: holds Flux Kustomization ${k.name}, which this generator did not write; writing the file would rename it to ${after.map((a) => a.name).join(', ')} and break what depends on it (dependsOn, the folder it applies). Move your Kustomization out of that file or rename it yourself; nothing was written`;
       }
     }
-    for (const a of after) if (!before.some((k) => k.name === a.name)) introduced.push(a.name);
+    for (const a of after) if (!before.some((k) => k.name === a.name)) introduced.push(a);
   }
   if (introduced.length === 0) return undefined;
   const own = new Set(plan.changes.map((c) => c.path));
-  const clash = fluxKustomizationsNamed(repo, [...new Set(introduced)], own)[0];
+  // Same name and namespace; a namespace left to a parent kustomization (not written) may be either.
+  const clash = fluxKustomizationsNamed(repo, [...new Set(introduced.map((k) => k.name))], own).find((k) =>
+    introduced.some((i) => i.name === k.name && (i.namespace === undefined || k.namespace === undefined || i.namespace === k.namespace)),
+  );
   if (!clash) return undefined;
   return `${clash.path}: a Flux Kustomization named ${clash.name} already exists; the generator's ${clash.name} would replace it in the cluster. Rename or remove yours first; nothing was written`;
 }
