@@ -84,6 +84,13 @@ describe('an existing cloudnative-pg install is refused (issue 12 point 3)', () 
     expect(commitCount(repo)).toBe(3);
   });
 
+  test('a first run asks git grep once (installs, kinds, kube-prometheus-stack and the Kustomization names together)', () => {
+    const repo = tmpRepo();
+    const trace = path.join(repo, '.git', 'trace.log');
+    expect(bin(repo, ['--yes'], { GIT_TRACE: trace }).status).toBe(0);
+    expect(read(repo, '.git/trace.log').match(/git grep /g)).toHaveLength(1);
+  });
+
   test('a settled rerun (a version bump) does not scan the repo: nothing of ours grows with it', () => {
     const repo = tmpRepo();
     expect(bin(repo, ['--yes']).status).toBe(0);

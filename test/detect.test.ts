@@ -116,7 +116,13 @@ function censusWith(scanned: Partial<RepoScan>, opts: { clusters?: string[]; sto
   for (const c of opts.extra ?? []) files.set(L.clusterSettingsPath(c), undefined);
   if (opts.stored) files.set(YO_RC, JSON.stringify({ 'generator-cnpg-operator': opts.stored }));
   const counts = { VMPodScrape: 0, VMServiceScrape: 0, VMRule: 0, PodMonitor: 0, ServiceMonitor: 0, PrometheusRule: 0 };
-  return censusOf(L, files, [...(opts.clusters ?? []), ...(opts.extra ?? [])], undefined, { installs: [], ...scanned, monitoringKinds: { ...counts, ...scanned.monitoringKinds } });
+  return censusOf(L, files, [...(opts.clusters ?? []), ...(opts.extra ?? [])], undefined, {
+    installs: [],
+    fluxKustomizations: [],
+    fluxNames: [],
+    ...scanned,
+    monitoringKinds: { ...counts, ...scanned.monitoringKinds },
+  });
 }
 
 describe('the monitoring default follows the repo', () => {

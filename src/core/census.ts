@@ -92,6 +92,8 @@ export interface CensusOptions {
   /** The --monitoring and --monitoring-labels flags (they decide whether the kube-prometheus-stack scan is needed). */
   monitoring?: string;
   monitoringLabels?: Readonly<Record<string, string>>;
+  /** Names of the Flux Kustomizations the generator writes: looked up by the same scan (detect.ts). */
+  fluxNames?: readonly string[];
 }
 
 /**
@@ -116,7 +118,7 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   for (const name of names) files.set(layout.clusterSettingsPath(name), readRepoFile(repo, layout.clusterSettingsPath(name)));
   const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
-  const scan = scanNeeded(layout, files, stored, options) ? scanRepo(repo, new Set(ownedPaths(layout))) : undefined;
+  const scan = scanNeeded(layout, files, stored, options) ? scanRepo(repo, new Set(ownedPaths(layout)), options.fluxNames) : undefined;
   return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
 }
 
@@ -146,7 +148,7 @@ export function censusOf(
     files: new Map(files),
     fluxKustomizations,
     warnings: [],
-    scan: scan ?? { installs: [], monitoringKinds: {} },
+    scan: scan ?? { installs: [], monitoringKinds: {}, fluxKustomizations: [], fluxNames: [] },
     scanned: scan !== undefined,
   };
   for (const name of clusterNames) addCluster(census, name);

@@ -60,6 +60,9 @@ export interface RepoScan {
   /** Count per kind, for every kind of VM_KINDS and PROM_KINDS (0 when absent). */
   monitoringKinds: Record<string, number>;
   kubePrometheusStack?: KubePrometheusStack;
+  /** Flux Kustomizations carrying one of the names the scan was asked about (`fluxNames`), and those names. */
+  fluxKustomizations: FluxKustomizationFound[];
+  fluxNames: string[];
 }
 
 /** The strings a file must contain to be worth parsing (git grep -F patterns). */
@@ -95,7 +98,8 @@ export function yamlObjects(text: string): Obj[] {
 const isFluxKind = (o: Obj, group: string, kind: string): boolean => str(o.kind) === kind && (str(o.apiVersion) ?? '').startsWith(group);
 
 /** Pure: scan file texts (repo path -> text). Files in `own` are the generator's and are skipped. */
-export function scanTexts(files: ReadonlyMap<string, string>, own: ReadonlySet<string> = new Set()): RepoScan {
+export function scanTexts(files: ReadonlyMap<string, string>, own: ReadonlySet<string> = new Set(), fluxNames: readonly string[] = []): RepoScan {
+  const fluxKustomizations: FluxKustomizationFound[] = [];
   const monitoringKinds: Record<string, number> = Object.fromEntries([...VM_KINDS, ...PROM_KINDS].map((k) => [k, 0]));
   const installs: CnpgInstall[] = [];
   const cnpgOci = new Map<string, CnpgInstall>(); // "namespace/name" (or name) of cnpg OCIRepositories
@@ -120,6 +124,9 @@ export function scanTexts(files: ReadonlyMap<string, string>, own: ReadonlySet<s
         if (url.endsWith('/kube-prometheus-stack')) kpsOci.add(name);
       }
       if (isFluxKind(o, 'helm.toolkit.fluxcd.io/', 'HelmRelease')) releases.push({ path: file, o });
+      if (isFluxKind(o, 'kustomize.toolkit.fluxcd.io/', 'Kustomization') && fluxNames.includes(name)) {
+        fluxKustomizations.push({ path: file, name, ...(namespace ? { namespace } : {}) });
+      }
     }
   }
   let kubePrometheusStack: KubePrometheusStack | undefined;
@@ -146,7 +153,7 @@ export function scanTexts(files: ReadonlyMap<string, string>, own: ReadonlySet<s
     }
   }
   installs.sort((a, b) => a.path.localeCompare(b.path));
-  return { installs, monitoringKinds, ...(kubePrometheusStack ? { kubePrometheusStack } : {}) };
+  return { installs, monitoringKinds, ...(kubePrometheusStack ? { kubePrometheusStack } : {}), fluxKustomizations, fluxNames: [...fluxNames] };
 }
 
 /** Tracked YAML files containing one of `patterns` (git grep -l -F); undefined when git cannot answer. */
@@ -197,9 +204,12 @@ function candidateTexts(repo: Repo, patterns: readonly string[], own: ReadonlySe
   return texts;
 }
 
-/** Scan the repo (see the module comment). `own`: repo paths the generator writes, skipped. */
-export function scanRepo(repo: Repo, own: ReadonlySet<string>): RepoScan {
-  return scanTexts(candidateTexts(repo, SCAN_PATTERNS, own), own);
+/**
+ * Scan the repo (see the module comment). `own`: repo paths the generator writes, skipped. `fluxNames`: names of
+ * the Flux Kustomizations the generator writes, looked up in the same `git grep` (fluxKustomizationRefusal).
+ */
+export function scanRepo(repo: Repo, own: ReadonlySet<string>, fluxNames: readonly string[] = []): RepoScan {
+  return scanTexts(candidateTexts(repo, [...SCAN_PATTERNS, ...fluxNames], own), own, fluxNames);
 }
 
 /** Pure: the Flux Kustomizations (kustomize.toolkit.fluxcd.io) a text holds. */
@@ -260,6 +270,7 @@ export function fluxKustomizationRefusal(
   repo: Repo,
   plan: { changes: readonly { path: string; before?: string; after?: string; status: string }[]; writes: readonly { path: string; before?: string; after?: string }[] },
   bases: ReadonlyMap<string, string>,
+  scan?: RepoScan,
 ): string | undefined {
   const introduced: FluxKustomizationFound[] = [];
   for (const c of plan.writes) {
@@ -277,7 +288,10 @@ export function fluxKustomizationRefusal(
   if (introduced.length === 0) return undefined;
   const own = new Set(plan.changes.map((c) => c.path));
   // Same name and namespace; a namespace left to a parent kustomization (not written) may be either.
-  const clash = fluxKustomizationsNamed(repo, [...new Set(introduced.map((k) => k.name))], own).find((k) =>
+  const names = [...new Set(introduced.map((k) => k.name))];
+  // The census scan already looked these names up (one git grep for both); else ask git now.
+  const found = scan && names.every((n) => scan.fluxNames.includes(n)) ? scan.fluxKustomizations.filter((k) => !own.has(k.path)) : fluxKustomizationsNamed(repo, names, own);
+  const clash = found.find((k) =>
     introduced.some((i) => i.name === k.name && (i.namespace === undefined || k.namespace === undefined || i.namespace === k.namespace)),
   );
   if (!clash) return undefined;

@@ -5,7 +5,7 @@
  * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
 import { type Resolution, clusterRefusal, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
-import { fluxKustomizationRefusal, installRefusal } from './detect.js';
+import { fluxKustomizationRefusal, fluxKustomizationsIn, installRefusal } from './detect.js';
 import { checkWritable } from './preflight.js';
 import { formatSummary, summarize } from './summary.js';
 import { type Census, clusterOf, readRepo, withClusters } from './census.js';
@@ -14,7 +14,7 @@ import { DEFAULT_LAYOUT, type Layout, YO_RC, generatedPaths } from './layout.js'
 import { type Plan, makePlan, renderGenerated } from './plan.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
 import { type Repo, gitBlocker, lastGeneratedFiles, openRepo, readRepoFile } from './repo.js';
-import { type Answers, type RunOptions, SETTINGS, type SettingKey, parseSetting } from './settings.js';
+import { type Answers, DEFAULT_ANSWERS, type RunOptions, SETTINGS, type SettingKey, parseSetting } from './settings.js';
 import { parse as parseYaml } from 'yaml';
 import { applyWrites, withRepoLock } from './apply.js';
 import { commitPaths } from './git-commit.js';
@@ -130,7 +130,9 @@ function mergeBases(repo: Repo, census: Census, generatorVersion: string): Map<s
 export async function prepare(req: RunRequest): Promise<Prepared> {
   const { options, flags } = req;
   const repo = openRepo(req.cwd);
-  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn, monitoring: flags.monitoring, monitoringLabels: flags.monitoringLabels });
+  // The Flux Kustomizations the generator writes (their names do not depend on the answers), for the scan to look up.
+  const fluxNames = [...renderGenerated({ ...DEFAULT_ANSWERS, monitoring: 'victoria-metrics' }, LAYOUT)].flatMap(([p, t]) => fluxKustomizationsIn(p, t).map((k) => k.name));
+  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn, monitoring: flags.monitoring, monitoringLabels: flags.monitoringLabels, fluxNames });
   // Another install of the chart in the repo: refused before any question is asked.
   const existing = installRefusal(census.scan.installs);
   if (existing) throw new InputError(existing);
@@ -166,7 +168,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   });
   plan.warnings.unshift(...census.warnings, ...resolution.warnings);
   // Never rename or replace a Flux Kustomization the generator did not write (--force included).
-  const fluxRefusal = fluxKustomizationRefusal(repo, plan, bases);
+  const fluxRefusal = fluxKustomizationRefusal(repo, plan, bases, census.scanned ? census.scan : undefined);
   if (fluxRefusal) throw new InputError(fluxRefusal);
 
   if (!options.json && !options.check) {
