@@ -14,6 +14,8 @@ import { binOrdered, yoOrdered } from './helpers/ordered.js';
 import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
 const KS_NAME = 'infrastructure-databases-cnpg-operator';
+/** A printed setting line (`key = value  (source)`), whatever the alignment width. */
+const shown = (key: string, rest: string): RegExp => new RegExp(`^${key} +\\= ${rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm');
 
 /** Run the bin and expect a refusal: exit 2, the message, and nothing changed (files, commits, git dir record). */
 function refused(repo: string, args: string[], message: string | RegExp): string {
@@ -226,16 +228,16 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     const repo = tmpRepo({ 'kubernetes/apps/monitors.yaml': podMonitors(14) });
     const r = bin(repo, ['--yes']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('monitoring   = prometheus-operator  (repo: 14 PodMonitor, 0 VMPodScrape)\n');
+    expect(r.stdout).toMatch(shown('monitoring', 'prometheus-operator  (repo: 14 PodMonitor, 0 VMPodScrape)\n'));
     expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).kind).toBe('PodMonitor');
   });
 
   test('VictoriaMetrics only: victoria-metrics; both: the default, saying why; a flag wins', () => {
     const vm = tmpRepo({ 'kubernetes/apps/vm.yaml': vmScrape });
-    expect(bin(vm, ['--yes']).stdout).toContain('monitoring   = victoria-metrics  (repo: 1 VMServiceScrape, 0 PodMonitor)\n');
+    expect(bin(vm, ['--yes']).stdout).toMatch(shown('monitoring', 'victoria-metrics  (repo: 1 VMServiceScrape, 0 PodMonitor)\n'));
     const both = tmpRepo({ 'kubernetes/apps/vm.yaml': vmScrape, 'kubernetes/apps/pm.yaml': podMonitors(2) });
-    expect(bin(both, ['--yes', '--dry-run']).stdout).toContain("monitoring   = victoria-metrics  (default: the repo has both stacks' objects: 1 VMServiceScrape, 2 PodMonitor, so the default)\n");
-    expect(bin(both, ['--yes', '--dry-run', '--monitoring', 'none']).stdout).toContain('monitoring   = none  (flag)\n');
+    expect(bin(both, ['--yes', '--dry-run']).stdout).toMatch(shown('monitoring', "victoria-metrics  (default: the repo has both stacks' objects: 1 VMServiceScrape, 2 PodMonitor, so the default)\n"));
+    expect(bin(both, ['--yes', '--dry-run', '--monitoring', 'none']).stdout).toMatch(shown('monitoring', 'none  (flag)\n'));
   });
 
   test('a stored answer wins over a repo that changed since', () => {
@@ -244,7 +246,7 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     writeFile(repo, 'kubernetes/apps/pm.yaml', podMonitors(3));
     commitAll(repo);
     const r = bin(repo, ['--yes']);
-    expect(r.stdout).toContain('monitoring   = victoria-metrics  (stored)\n');
+    expect(r.stdout).toMatch(shown('monitoring', 'victoria-metrics  (stored)\n'));
     expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).kind).toBe('VMPodScrape');
   });
 
@@ -255,7 +257,7 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     writeFile(repo, '.yo-rc.json', read(repo, '.yo-rc.json').replace(/\n\s*"inplaceUpdates": false,?/, ''));
     commitAll(repo);
     const r = bin(repo, ['--yes']);
-    expect(r.stdout).toContain('monitoring   = victoria-metrics  (stored)\n');
+    expect(r.stdout).toMatch(shown('monitoring', 'victoria-metrics  (stored)\n'));
     expect(r.stderr).toContain('warning: monitoring = victoria-metrics (stored), but the repo has 3 PodMonitor, 0 VMPodScrape; pass --monitoring prometheus-operator to switch\n');
   });
 
