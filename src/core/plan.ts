@@ -13,6 +13,7 @@ import { patchCrdsHelmfile } from './patch/crds-helmfile.js';
 import { addKustomizationResource } from './patch/kustomization-list.js';
 import { renderTemplate } from './render.js';
 import type { Answers, Monitoring } from './settings.js';
+import type { RunUpgrade } from './upgrade-run.js';
 import { compareVersions, describeChart, operatorVersionOf } from './versions.js';
 
 export type FileStatus = 'created' | 'updated' | 'merged' | 'conflicted' | 'unchanged' | 'deleted-by-user' | 'removed';
@@ -33,6 +34,8 @@ export interface Plan {
   /** Paths whose content changes on disk. */
   writes: FileChange[];
   conflicted: FileChange[];
+  /** The chart moves of the run and their upgrade plans (issue 13; set by run.ts's prepare). */
+  upgrades?: RunUpgrade[];
 }
 
 export interface PlanInput {
@@ -47,6 +50,8 @@ export interface PlanInput {
   /** True when the repo already had our answers or generated files. */
   existing: boolean;
   force: boolean;
+  /** Lines for the commit body under the summary: the crossed operator releases and their hazard tags (upgrade-run.ts). */
+  upgradeLines?: string[];
 }
 
 function fileNamesFor(monitoring: Monitoring): GeneratedFile[] {
@@ -63,6 +68,8 @@ export function renderGenerated(answers: Answers, layout: Layout): Map<string, s
     resources: names.filter((n) => n !== 'kustomization.yaml' && n !== 'ks.yaml'),
     monitoringLabels: answers.monitoringLabels,
     inplaceUpdates: answers.inplaceUpdates,
+    clustersRolloutDelay: answers.clustersRolloutDelay,
+    instancesRolloutDelay: answers.instancesRolloutDelay,
   };
   const out = new Map<string, string>();
   for (const name of names) out.set(layout.generatedPath(name), renderTemplate(`${name}.ejs`, data));
@@ -117,6 +124,7 @@ function commitMessage(input: PlanInput): string {
   ];
   const storage = perClusterLines('Storage class', clusters, (c) => c.storageClass.value);
   if (storage.length > 1) body.push(...storage);
+  if (input.upgradeLines?.length) body.push('', ...input.upgradeLines);
   return `${subject}\n\n${body.join('\n')}\n\nGenerated-by: ${PACKAGE_NAME} ${input.generatorVersion}\n`;
 }
 

@@ -15,6 +15,8 @@ import { type Answers, type RunOptions, SETTINGS, type SettingKey, parseSetting 
 import { parse as parseYaml } from 'yaml';
 import { applyWrites, withRepoLock } from './apply.js';
 import { commitPaths } from './git-commit.js';
+import { planOnly, planOnlyLines, runUpgrades, upgradeCommitLines, upgradeJson, upgradeLines } from './upgrade-run.js';
+import { planJson } from './upgrade.js';
 
 /** Setting values given on the command line, already parsed by the door (parseSetting); the core does not parse them again. */
 export type Flags = Partial<Answers>;
@@ -132,7 +134,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   };
   let prompted: Partial<Answers> = {};
   let resolution = resolve(prompted);
-  if (req.ask && !options.check) {
+  if (req.ask && !options.check && !options.plan) {
     // The clusters first: the other suggestions come from the chosen clusters' settings.
     prompted = await promptFor(req, resolution, ['cluster']);
     resolution = resolve(prompted);
@@ -140,6 +142,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     resolution = resolve(prompted);
   }
   const { answers } = resolution;
+  const upgrades = options.plan ? [] : runUpgrades(census, resolution, options);
 
   const plan = makePlan({
     resolution,
@@ -149,13 +152,16 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     bases: mergeBases(repo, census, req.generatorVersion),
     existing: census.stored !== undefined || generatedPaths(LAYOUT).some((p) => census.files.get(p) !== undefined),
     force: options.force,
+    upgradeLines: upgradeCommitLines(upgrades),
   });
   plan.warnings.unshift(...census.warnings, ...resolution.warnings);
+  plan.upgrades = upgrades;
 
-  if (!options.json && !options.check) {
+  if (!options.json && !options.check && !options.plan) {
     for (const s of SETTINGS) req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${resolution.settings[s.key].source})`);
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
+  if (!options.json) for (const line of upgradeLines(upgrades, answers)) req.out(line);
 
   const final = census;
   const settingsOf = (cluster: string): Record<string, string> => {
@@ -168,6 +174,11 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
 
 /** Phase 2: check, preview, or write and commit. */
 export async function execute(req: RunRequest, p: Prepared): Promise<RunResult> {
+  if (req.options.plan) {
+    const upgrade = planOnly(p.resolution, req.options);
+    for (const line of req.options.json ? [JSON.stringify(planJson(upgrade), null, 2)] : planOnlyLines(upgrade, p.answers)) req.out(line);
+    return { exitCode: 0, plan: p.plan, answers: p.answers };
+  }
   if (req.options.check) return check(req, p);
   if (req.options.dryRun) return dryRun(req, p.plan, p.answers);
   return withRepoLock(p.repo, () => write(req, p.repo, p.plan, p.answers));
@@ -177,7 +188,7 @@ function report(req: RunRequest, plan: Plan, extra: Record<string, unknown>): vo
   if (req.options.json) {
     req.out(
       JSON.stringify(
-        { ...extra, files: plan.changes.map((c) => ({ path: c.path, status: c.status, ...(c.note ? { note: c.note } : {}) })), warnings: plan.warnings },
+        { ...extra, ...(plan.upgrades?.length ? { upgrade: upgradeJson(plan.upgrades) } : {}), files: plan.changes.map((c) => ({ path: c.path, status: c.status, ...(c.note ? { note: c.note } : {}) })), warnings: plan.warnings },
         null,
         2,
       ),
