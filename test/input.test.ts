@@ -140,9 +140,9 @@ describe('values cannot inject', () => {
     const names = readdirSync(dir).filter((f) => f.endsWith('.ejs'));
     expect(names.length).toBeGreaterThanOrEqual(8);
     const cases = [
-      { namespace: 'cnpg-system', monitoring: 'victoria-metrics', dependsOn: [], resources: ['namespace.yaml', 'helmrelease.yaml'], monitoringLabels: {}, inplaceUpdates: false },
-      { namespace: 'db ops', monitoring: 'none', dependsOn: ['a', 'b: c'], resources: [], monitoringLabels: { 'a: b': 'c\nd: e' }, inplaceUpdates: true },
-      { namespace: "it's", monitoring: 'prometheus', dependsOn: ['x'], resources: ['pdb.yaml'], monitoringLabels: { release: "it's" }, inplaceUpdates: false },
+      { namespace: 'cnpg-system', monitoring: 'victoria-metrics', dependsOn: [], resources: ['namespace.yaml', 'helmrelease.yaml'], monitoringLabels: {}, inplaceUpdates: false, clustersRolloutDelay: null, instancesRolloutDelay: null },
+      { namespace: 'db ops', monitoring: 'none', dependsOn: ['a', 'b: c'], resources: [], monitoringLabels: { 'a: b': 'c\nd: e' }, inplaceUpdates: true, clustersRolloutDelay: 0, instancesRolloutDelay: 86400 },
+      { namespace: "it's", monitoring: 'prometheus', dependsOn: ['x'], resources: ['pdb.yaml'], monitoringLabels: { release: "it's" }, inplaceUpdates: false, clustersRolloutDelay: 60, instancesRolloutDelay: null },
     ];
     for (const name of names) {
       for (const data of cases) {

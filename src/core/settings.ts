@@ -394,6 +394,8 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   allowDowngrade: false,
   json: false,
   plan: false,
+  planFrom: undefined,
+  planTo: undefined,
 };
 
 /** Options Yeoman itself defines; the Yeoman door accepts them and leaves them to Yeoman. */

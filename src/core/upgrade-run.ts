@@ -44,7 +44,7 @@ function group(moves: Array<{ from: string; to: string; where: string }>, inPlac
  * a newer version found in a target cluster or the CRD helmfile (a Renovate bump), found -> stored for a cluster
  * still behind.
  */
-export function runUpgrades(census: Census, resolution: Resolution, options: Pick<RunOptions, 'check'>): RunUpgrade[] {
+export function runUpgrades(census: Census, resolution: Resolution, options: { check?: boolean }): RunUpgrade[] {
   const { answers } = resolution;
   const stored = census.stored?.values.chartVersion;
   const inPlace = answers.inplaceUpdates;
