@@ -60,6 +60,8 @@ interface Scenario {
   dependsOn: string[];
   monitoringLabels: Record<string, string>;
   inplaceUpdates: boolean;
+  /** --clusters-rollout-delay / --instances-rollout-delay given (seconds). */
+  rolloutDelays?: { clusters?: number; instances?: number };
 }
 
 const SCENARIOS: Scenario[] = [
@@ -88,6 +90,8 @@ const SCENARIOS: Scenario[] = [
       '--depends-on', 'infrastructure-repositories-oci,infrastructure-storage',
       '--monitoring-labels', 'release=kube-prometheus-stack,example.com/team=dba',
       '--inplace-updates', 'true',
+      '--clusters-rollout-delay', '300',
+      '--instances-rollout-delay', '30',
     ],
     clusters: ['prod', 'staging'],
     namespace: 'databases',
@@ -98,6 +102,7 @@ const SCENARIOS: Scenario[] = [
     dependsOn: ['infrastructure-repositories-oci', 'infrastructure-storage'],
     monitoringLabels: { 'example.com/team': 'dba', release: 'kube-prometheus-stack' },
     inplaceUpdates: true,
+    rolloutDelays: { clusters: 300, instances: 30 },
   },
   {
     title: 'VictoriaMetrics with selector labels, in-place updates off',
@@ -113,8 +118,8 @@ const SCENARIOS: Scenario[] = [
     inplaceUpdates: false,
   },
   {
-    title: 'chart 0.26.1, monitoring none, one replica',
-    args: ['--chart-version', '0.26.1', '--monitoring', 'none', '--replicas', '1'],
+    title: 'chart 0.26.1, monitoring none, one replica, a clusters rollout delay alone',
+    args: ['--chart-version', '0.26.1', '--monitoring', 'none', '--replicas', '1', '--clusters-rollout-delay', '0'],
     clusters: ['infra'],
     namespace: 'cnpg-system',
     replicas: 1,
@@ -124,6 +129,7 @@ const SCENARIOS: Scenario[] = [
     dependsOn: [],
     monitoringLabels: {},
     inplaceUpdates: false,
+    rolloutDelays: { clusters: 0 },
   },
 ];
 
@@ -529,9 +535,13 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
       }
     });
 
-    test('--inplace-updates sets config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES to the string "true" (a chart key, rendered into the operator ConfigMap), else no config.data', () => {
+    test('--inplace-updates and the rollout delays share one config.data map of strings (ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES, CLUSTERS_ROLLOUT_DELAY, INSTANCES_ROLLOUT_DELAY: chart keys rendered into the operator ConfigMap), else no config.data', () => {
       const v = values();
-      if (sc.inplaceUpdates) expect(get(v, 'config.data')).toEqual({ ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: 'true' });
+      const expected: Record<string, string> = {};
+      if (sc.inplaceUpdates) expected.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES = 'true';
+      if (sc.rolloutDelays?.clusters !== undefined) expected.CLUSTERS_ROLLOUT_DELAY = String(sc.rolloutDelays.clusters);
+      if (sc.rolloutDelays?.instances !== undefined) expected.INSTANCES_ROLLOUT_DELAY = String(sc.rolloutDelays.instances);
+      if (Object.keys(expected).length > 0) expect(get(v, 'config.data')).toEqual(expected);
       else expect(get(v, 'config.data')).toBeUndefined();
       for (const chart of CHART_VERSIONS) {
         // config.data exists with a free-form default ({}), and the chart keeps a ConfigMap (not a Secret) by default.
