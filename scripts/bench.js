@@ -6,9 +6,14 @@
 // Wall clock is `process.hrtime.bigint()` around `spawnSync`; fixtures (fresh repos, copies, setup runs) are made
 // outside the timed region. The script reports and always exits 0: it does not gate CI.
 //
-//   1. bin full job (`--yes` in a fresh git repo: plan, render, patch, validate, write, commit) <= 3 x `node -e ''`
-//   2. Yeoman door (`generators/app` with `--yes`) <= 1.1 x a one-file Yeoman generator, same driver, fresh repos
-//   3. version-bump rerun in a 20,000-file / 2,000-commit GitOps repo <= 1.2 x the same rerun in a small repo
+//   1. bin full job (`--yes` in a fresh git repo: plan, render, patch, validate, write, commit) <= 1.3 x a plain
+//      Node script that writes the same files with fs and commits them with `git add` + `git commit`
+//      (scripts/bench-fixtures/plain-writer.js)
+//   2. Yeoman door (`generators/app` with `--yes`) <= 1.1 x a minimal Yeoman generator that writes one file and
+//      commits it with git (scripts/bench-fixtures/generator-minimal), same driver, fresh repos
+//   3. version-bump rerun in a 20,000-file / 2,000-commit GitOps repo <= 1.2 x (the same bump in a small repo +
+//      the extra time `git add` + `git commit --only` of one file takes in the large repo over the small one):
+//      nothing of ours may grow with the repo. Four sides, interleaved.
 //   4. peak RSS of the bin's full job <= 2 x `node -e ''` (GNU time's %M, i.e. the child's ru_maxrss)
 //   5. --help, --version, a refused value (`--replicas 0`, exit 2): each <= 1.5 x `node -e ''`
 //
@@ -35,6 +40,7 @@ const BIN = path.join(root, 'bin/cnpg-operator.js');
 const GENERATOR = path.join(root, 'generators/app/index.js');
 const DRIVER = path.join(root, 'scripts/bench-fixtures/run-yeoman.js');
 const MINIMAL = path.join(root, 'scripts/bench-fixtures/generator-minimal/generators/app/index.js');
+const PLAIN_WRITER = path.join(root, 'scripts/bench-fixtures/plain-writer.js');
 const NODE = process.execPath;
 const TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p));
 const RSS_PRELOAD = path.join(root, 'scripts/bench-fixtures/maxrss-preload.cjs');
@@ -375,7 +381,13 @@ function workingCopy(template, dest) {
  * `expect` is the exit code it must end with; `verify(ctx, result)` may return a complaint (untimed).
  */
 function measurePairs(a, b, pairs) {
-  const sides = [a, b].map((s) => ({ ...s, times: [], error: undefined }));
+  const [A, B] = measureSides([a, b], pairs);
+  return { a: A.median, b: B.median, n: Math.min(A.times.length, B.times.length), errors: [A.error && `A: ${A.error}`, B.error && `B: ${B.error}`].filter(Boolean) };
+}
+
+/** Any number of sides, interleaved (A B C D A B C D ...): one warm-up round, then `pairs` measured rounds. */
+function measureSides(list, pairs) {
+  const sides = list.map((s) => ({ ...s, times: [], error: undefined }));
   for (let i = 0; i < 1 + pairs; i++) {
     for (const s of sides) {
       let ctx;
@@ -400,9 +412,8 @@ function measurePairs(a, b, pairs) {
       }
     }
   }
-  const [A, B] = sides;
-  if (VERBOSE) for (const [k, x] of [['A', A], ['B', B]]) log(`    ${k} samples (ms): ${x.times.map((t) => t.toFixed(0)).join(' ')}`);
-  return { a: median(A.times), b: median(B.times), n: Math.min(A.times.length, B.times.length), errors: [A.error && `A: ${A.error}`, B.error && `B: ${B.error}`].filter(Boolean) };
+  if (VERBOSE) sides.forEach((x, k) => log(`    ${'ABCD'[k]} samples (ms): ${x.times.map((t) => t.toFixed(0)).join(' ')}`));
+  return sides.map((x) => ({ median: median(x.times), times: x.times, error: x.error }));
 }
 
 const rows = [];
@@ -473,22 +484,37 @@ function goal(n, title, limit, fn) {
   }
 }
 
-goal(1, 'bin full job vs node -e ""', 3, () => {
-  const r = measurePairs({ prepare: freshRepoWithHead, command: () => [NODE, [BIN, '--yes']], verify: committed }, nodeEmpty, PAIRS_FAST);
-  report(1, 'bin --yes (fresh repo) vs node -e ""', 'bin --yes', "node -e ''", 3, r);
+goal(1, 'bin full job vs a plain script that writes the same files and commits them with git add + git commit', 1.3, () => {
+  // The files the bin writes in a fresh repo, captured once (untimed) for the plain script to write.
+  const probe = copyRepo(freshTemplate, 'probe');
+  sh(NODE, [BIN, '--yes', '--no-commit'], { cwd: probe });
+  const changed = sh('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: probe })
+    .split('\0')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+  const filesJson = path.join(workDir, 'plain-files.json');
+  writeFileSync(filesJson, JSON.stringify(Object.fromEntries(changed.map((p) => [p, readFileSync(path.join(probe, p), 'utf8')]))));
+  rmSync(probe, { recursive: true, force: true });
+  log(`  plain script writes the same ${changed.length} files`);
+  const r = measurePairs(
+    { prepare: freshRepoWithHead, command: () => [NODE, [BIN, '--yes']], verify: committed },
+    { prepare: freshRepoWithHead, command: () => [NODE, [PLAIN_WRITER, filesJson]], verify: committed },
+    PAIRS_FAST,
+  );
+  report(1, 'bin --yes (fresh repo) vs plain fs + git add + git commit', 'bin --yes', 'plain script', 1.3, r);
 });
 
 goal(2, 'Yeoman door vs a minimal one-file Yeoman generator (same driver)', 1.1, () => {
   const r = measurePairs(
     { prepare: freshRepoWithHead, command: (ctx) => [NODE, [DRIVER, GENERATOR, ctx.cwd, '--yes']], verify: committed },
     {
-      prepare: freshRepo,
+      prepare: freshRepoWithHead,
       command: (ctx) => [NODE, [DRIVER, MINIMAL, ctx.cwd]],
-      verify: (ctx) => (existsSync(path.join(ctx.cwd, 'hello.txt')) ? undefined : 'hello.txt was not written'),
+      verify: (ctx) => (existsSync(path.join(ctx.cwd, 'hello.txt')) ? committed(ctx) : 'hello.txt was not written'),
     },
     PAIRS_SLOW,
   );
-  report(2, 'yo door --yes vs minimal generator', 'generators/app --yes', 'minimal generator', 1.1, r);
+  report(2, 'yo door --yes vs minimal generator (one file, git add + git commit)', 'generators/app --yes', 'minimal generator', 1.1, r);
 });
 
 goal(3, 'version bump rerun, large repo vs small repo', 1.2, () => {
@@ -499,8 +525,9 @@ goal(3, 'version bump rerun, large repo vs small repo', 1.2, () => {
   log(`small repo: built in ${(ms(process.hrtime.bigint() - smallT0) / 1000).toFixed(1)} s (6 files, 3 commits)`);
   const fresh = process.env.BENCH_FRESH_COPY === '1';
   log(`per iteration: ${fresh ? 'a new tar|tar copy of the template' : 'a reused working copy restored to the template (checkout -f, clean -fdx)'}, refreshed index, setup run \`--yes\`, all untimed`);
+  const works = {};
   const bumpSide = (template, name) => {
-    const work = fresh ? undefined : workingCopy(template, name === 'large' ? path.join(BENCH_DIR, 'large-work') : path.join(workDir, `${name}-work`));
+    const work = fresh ? undefined : (works[name] ??= workingCopy(template, name === 'large' ? path.join(BENCH_DIR, 'large-work') : path.join(workDir, `${name}-work`)));
     return {
       prepare: () => {
         let cwd;
@@ -522,8 +549,36 @@ goal(3, 'version bump rerun, large repo vs small repo', 1.2, () => {
       verify: committed,
     };
   };
-  const r = measurePairs(bumpSide(large, 'large'), bumpSide(small, 'small'), PAIRS_SLOW);
-  report(3, `bump rerun: ${LARGE_FILES} files/${LARGE_COMMITS} commits vs 6 files/3 commits`, 'large repo bump', 'small repo bump', 1.2, r);
+  // git's own cost of committing one changed file with `git add` + `git commit --only`, in each repo.
+  const gitSide = (template, name) => {
+    const work = fresh ? undefined : (works[name] ??= workingCopy(template, name === 'large' ? path.join(BENCH_DIR, 'large-work') : path.join(workDir, `${name}-work`)));
+    return {
+      prepare: () => {
+        let cwd;
+        if (work) {
+          work.restore();
+          cwd = work.dir;
+        } else {
+          cwd = freshPath(`${name}-git`);
+          tarCopy(template, cwd);
+        }
+        writeFileSync(path.join(cwd, 'kubernetes/clusters/infra/cluster-settings.yaml'), CLUSTER_SETTINGS + '  EXTRA: "1"\n');
+        return { cwd, keep: Boolean(work), before: head(cwd) };
+      },
+      command: () => ['sh', ['-c', 'git add -- "$1" && git commit -q --only -m bench -- "$1"', 'git1', 'kubernetes/clusters/infra/cluster-settings.yaml']],
+      verify: committed,
+    };
+  };
+  const [largeBump, smallBump, largeGit, smallGit] = measureSides([bumpSide(large, 'large'), bumpSide(small, 'small'), gitSide(large, 'large'), gitSide(small, 'small')], PAIRS_SLOW);
+  const budget = smallBump.median + (largeGit.median - smallGit.median);
+  log(`  small-repo bump ${smallBump.median.toFixed(1)} ms; git add + git commit --only of one file: ${largeGit.median.toFixed(1)} ms large vs ${smallGit.median.toFixed(1)} ms small (+${(largeGit.median - smallGit.median).toFixed(1)} ms)`);
+  const r = {
+    a: largeBump.median,
+    b: budget,
+    n: Math.min(...[largeBump, smallBump, largeGit, smallGit].map((x) => x.times.length)),
+    errors: [['large bump', largeBump], ['small bump', smallBump], ['large git', largeGit], ['small git', smallGit]].filter(([, x]) => x.error).map(([k, x]) => `${k}: ${x.error}`),
+  };
+  report(3, `bump: ${LARGE_FILES} files/${LARGE_COMMITS} commits vs small bump + git's extra for one file there`, 'large repo bump', 'small bump + git extra', 1.2, r);
 });
 
 let rss;

@@ -1,9 +1,9 @@
 /** Issue 4: the repo's boundary, all-or-nothing writes, and git faults that leave the user's work as it was. */
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, CLUSTER_SETTINGS, GIT_ENV, OPERATOR, bin, commitCount, git, read, sh, tmpDir, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { BIN, CLUSTER_SETTINGS, GIT_ENV, OPERATOR, ROOT, bin, commitCount, git, read, sh, tmpDir, tmpRepo, tree, writeFile } from './helpers/repo.js';
 import { applyWrites } from '../src/core/apply.js';
 
 function userWork(repo: string) {
@@ -96,12 +96,19 @@ describe('all or nothing', () => {
     for (let i = 0; i < 16; i++) {
       const repo = tmpDir();
       sh(repo, 'cp', ['-a', `${template}/.`, repo]);
-      const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+      // Its own process group, killed whole: the git processes it runs die with it (an orphaned git would still be
+      // committing while fsck looks).
+      const child = spawn(process.execPath, [BIN, '--yes'], { cwd: repo, env: { ...process.env, ...GIT_ENV }, detached: true });
       const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, 60 + i * 25));
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       await closed;
-      expect(sh(repo, 'git', ['fsck', '--no-dangling']).status).toBe(0);
+      const fsck = sh(repo, 'git', ['fsck', '--no-dangling']);
+      expect({ status: fsck.status, out: fsck.stdout + fsck.stderr }).toEqual({ status: 0, out: expect.anything() });
       const head = git(repo, 'rev-parse', 'HEAD').trim();
       if (head !== oldHead) {
         expect(git(repo, 'rev-parse', 'HEAD~1').trim()).toBe(oldHead);
@@ -109,6 +116,12 @@ describe('all or nothing', () => {
       }
       // the index is the old one or the new one, never half of one (an index.lock may be left, as git leaves it)
       expect(sh(repo, 'git', ['ls-files', '-s'], { GIT_OPTIONAL_LOCKS: '0' }).status).toBe(0);
+      // and a rerun finishes the job: what the killed run wrote is recognised as the generator's, not refused
+      rmSync(path.join(repo, '.git/index.lock'), { force: true });
+      const rerun = bin(repo, ['--yes']);
+      expect({ i, status: rerun.status, err: rerun.stderr }).toEqual({ i, status: 0, err: expect.not.stringContaining('error') });
+      // (a temporary file the kill left before its rename stays untracked, as in the test above)
+      expect(git(repo, 'status', '--porcelain').split('\n').filter((l) => l && !/\/\.[^/]+\.cnpg-\d+-\w+\.tmp$/.test(l))).toEqual([]);
     }
   }, 90_000);
 
@@ -179,6 +192,49 @@ describe('git faults leave the user work exactly as it was', () => {
     });
   }
 
+  test('uncommitted edits of the user on a path we patch: --no-commit still writes; a committing run refuses, naming the path', () => {
+    const repo = tmpRepo({ 'kubernetes/clusters/infra/cluster-settings.yaml': CLUSTER_SETTINGS });
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    const settings = 'kubernetes/clusters/infra/cluster-settings.yaml';
+    writeFile(repo, settings, read(repo, settings).replace('  # Storage\n', '  MINE: "1"\n  # Storage\n'));
+    const before = tree(repo);
+    const refused = bin(repo, ['--yes', '--chart-version', '0.26.1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `error: ${settings}: has uncommitted changes (unstaged) that cnpg-operator did not make; commit or stash them first (they would go into its commit), or rerun with --no-commit; nothing was written`,
+    );
+    expect(tree(repo)).toEqual(before);
+    expect(commitCount(repo)).toBe(2);
+    const written = bin(repo, ['--yes', '--chart-version', '0.26.1', '--no-commit']);
+    expect(written.status).toBe(0);
+    expect(read(repo, settings)).toContain('MINE: "1"');
+    expect(read(repo, settings)).toContain('CNPG_OPERATOR_VERSION: "0.26.1"');
+    expect(commitCount(repo)).toBe(2);
+    // The edit was the user's before the --no-commit run wrote there: still not the generator's to commit.
+    const again = bin(repo, ['--yes']);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(`${settings}: has uncommitted changes`);
+    expect(commitCount(repo)).toBe(2);
+  });
+
+  test('after --no-commit, a flagless run commits what that run wrote (and only that)', () => {
+    const repo = tmpRepo();
+    writeFile(repo, 'apps/mine.yaml', 'm: 1\n');
+    expect(bin(repo, ['--yes', '--no-commit']).status).toBe(0);
+    expect(commitCount(repo)).toBe(1);
+    const r = bin(repo, ['--yes']);
+    expect(r.status).toBe(0);
+    expect(git(repo, 'log', '-1', '--format=%s').trim()).toBe('feat(databases): add CloudNativePG operator manifests');
+    expect(git(repo, 'status', '--porcelain')).toBe('?? apps/\n');
+  });
+
+  test('no source file writes git objects, the index or refs: only git itself does', () => {
+    const src = path.join(ROOT, 'src');
+    const files = sh(src, 'grep', ['-rlE', `['"](hash-object|mktree|commit-tree|update-ref|update-index|write-tree|read-tree|fast-import|symbolic-ref)['"]|objects/|refs/heads`, '.']);
+    expect(files.stdout.trim().split('\n').filter(Boolean).filter((f) => !f.endsWith('apply.ts'))).toEqual([]);
+    expect(existsSync(path.join(src, 'core/git-store.ts'))).toBe(false);
+  });
+
   test('with --no-commit a detached HEAD is no obstacle', () => {
     const repo = tmpRepo();
     git(repo, 'checkout', '-q', '--detach');
@@ -186,4 +242,3 @@ describe('git faults leave the user work exactly as it was', () => {
   });
 });
 
-void read;

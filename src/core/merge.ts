@@ -7,26 +7,54 @@ export interface MergeResult {
 }
 
 export const CONFLICT_START = '<<<<<<< ';
+const LABELS = { ours: 'yours', theirs: 'generator' };
 
 /** True when the text still holds conflict markers from an earlier run. */
 export function hasConflictMarkers(text: string): boolean {
   return /^<<<<<<< .*$[\s\S]*^=======$[\s\S]*^>>>>>>> /m.test(text);
 }
 
-export function merge3(base: string, ours: string, theirs: string, labels = { ours: 'yours', theirs: 'generator' }): MergeResult {
+const splitLines = (s: string) => s.replace(/\r\n/g, '\n').split('\n');
+
+/**
+ * Merge `ours` and `theirs` from `base`. Overlapping changes get conflict markers, or with `favor: 'theirs'`
+ * the generator's side of just those hunks (as `git merge -X theirs`): non-overlapping edits are kept either way.
+ * `conflicts` counts the overlapping hunks in both modes.
+ */
+export function merge3(base: string, ours: string, theirs: string, opts: { favor?: 'theirs' } = {}): MergeResult {
   if (ours === theirs || theirs === base) return { text: ours, conflicts: 0 };
   if (ours === base) return { text: theirs, conflicts: 0 };
   const eol = ours.includes('\r\n') ? '\r\n' : '\n';
-  const split = (s: string) => s.replace(/\r\n/g, '\n').split('\n');
-  const regions = diff3Merge(split(ours), split(base), split(theirs), { excludeFalseConflicts: true });
+  const regions = diff3Merge(splitLines(ours), splitLines(base), splitLines(theirs), { excludeFalseConflicts: true });
   const out: string[] = [];
   let conflicts = 0;
   for (const region of regions) {
     if (region.ok) out.push(...region.ok);
     else if (region.conflict) {
       conflicts++;
-      out.push(`${CONFLICT_START}${labels.ours}`, ...region.conflict.a, '=======', ...region.conflict.b, `>>>>>>> ${labels.theirs}`);
+      if (opts.favor === 'theirs') out.push(...region.conflict.b);
+      else out.push(`${CONFLICT_START}${LABELS.ours}`, ...region.conflict.a, '=======', ...region.conflict.b, `>>>>>>> ${LABELS.theirs}`);
     }
   }
   return { text: out.join(eol), conflicts };
+}
+
+/**
+ * Resolve the markers an earlier run left (`<<<<<<< yours` … `=======` … `>>>>>>> generator`) by taking the
+ * generator's side of each block; everything outside the blocks stays. Undefined when the markers are not
+ * well formed (a block left open, or nested).
+ */
+export function takeGeneratorSide(text: string): string | undefined {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const out: string[] = [];
+  let state: 'out' | 'ours' | 'theirs' = 'out';
+  for (const line of splitLines(text)) {
+    if (line.startsWith(CONFLICT_START)) {
+      if (state !== 'out') return undefined;
+      state = 'ours';
+    } else if (line === '=======' && state === 'ours') state = 'theirs';
+    else if (line.startsWith('>>>>>>> ') && state === 'theirs') state = 'out';
+    else if (state === 'out' || state === 'theirs') out.push(line);
+  }
+  return state === 'out' ? out.join(eol) : undefined;
 }

@@ -6,7 +6,7 @@ import type { Resolution } from './answers.js';
 import type { ClusterOverrides } from './census.js';
 import { parseYoRc } from './census.js';
 import { GENERATED_FILES, type GeneratedFile, type Layout, YO_RC, generatedPaths } from './layout.js';
-import { hasConflictMarkers, merge3 } from './merge.js';
+import { hasConflictMarkers, merge3, takeGeneratorSide } from './merge.js';
 import { PACKAGE_NAME } from './meta.js';
 import { patchClusterSettings } from './patch/cluster-settings.js';
 import { patchCrdsHelmfile } from './patch/crds-helmfile.js';
@@ -150,12 +150,19 @@ function planGenerated(path: string, theirs: string | undefined, input: PlanInpu
   }
   if (ours === theirs) return { path, status: 'unchanged', before: ours, after: ours };
   if (hasConflictMarkers(ours)) {
-    if (input.force) return { path, status: 'updated', before: ours, after: theirs, note: "conflict resolved with the generator's version (--force)" };
-    return { path, status: 'conflicted', before: ours, after: ours, note: 'still holds conflict markers from an earlier run' };
+    if (!input.force) return { path, status: 'conflicted', before: ours, after: ours, note: 'still holds conflict markers from an earlier run' };
+    // --force: the generator's side of each block an earlier run left, then merged as usual (like git merge -X theirs).
+    const resolved = takeGeneratorSide(ours);
+    if (resolved === undefined) return { path, status: 'updated', before: ours, after: theirs, note: "conflict markers not well formed: replaced by the generator's version (--force)" };
+    const forced = merge3(base ?? '', resolved, theirs, { favor: 'theirs' });
+    return { path, status: 'merged', before: ours, after: forced.text, note: "conflicting hunks take the generator's side (--force); your other edits are kept" };
   }
   const merged = merge3(base ?? '', ours, theirs);
   if (merged.conflicts > 0) {
-    if (input.force) return { path, status: 'updated', before: ours, after: theirs, note: "your overlapping edits were replaced by the generator's version (--force)" };
+    if (input.force) {
+      const forced = merge3(base ?? '', ours, theirs, { favor: 'theirs' });
+      return { path, status: 'merged', before: ours, after: forced.text, note: `${merged.conflicts} overlapping change(s) take the generator's side (--force); your other edits are kept` };
+    }
     return {
       path,
       status: 'conflicted',

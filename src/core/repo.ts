@@ -1,26 +1,24 @@
 /**
- * The repository on disk: its root (found the way git finds it), reads that stay inside it, and git plumbing
- * that touches exactly the paths the generator owns (no `git add -A`, no whole-tree status).
+ * The repository on disk: its root (found by `git rev-parse`, as git finds it), reads that stay inside it, and
+ * read-only git queries limited to the paths the generator owns (no whole-tree status). Nothing here writes git
+ * objects, the index or refs: committing is git's porcelain (git-commit.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { configFiles } from './git-config.js';
-import { FileError } from './errors.js';
+import { FileError, InputError } from './errors.js';
 
 export interface Repo {
   /** Absolute, real path of the repo root (the git top level, or the folder it runs in outside git). */
   root: string;
-  /** Absolute git dir, when inside a git work tree. */
+  /** Absolute git dir (per worktree), when inside a git work tree. */
   gitDir?: string;
-  /** Where git looks for hooks: set only when the config files were read and nothing moves them. */
-  hooksDir?: string;
-  /**
-   * True when the repo's config was read and holds nothing a hand-built commit would miss (hooksPath, signing,
-   * includes): only then may the commit be built from plumbing.
-   */
-  plumbingSafe?: boolean;
+  /** Where git takes the index lock (`git rev-parse --git-path index.lock`: follows GIT_INDEX_FILE). */
+  indexLock?: string;
 }
+
+/** git refuses the repository (dubious ownership, an unknown format or extension): nothing may be written. */
+export class GitRefusedError extends InputError {}
 
 export interface GitResult {
   status: number;
@@ -28,6 +26,7 @@ export interface GitResult {
   stderr: string;
 }
 
+/** git for reading: C locale (messages are parsed) and no optional locks (a reading status never writes). */
 export function git(cwd: string, args: string[], input?: string): GitResult {
   const r = spawnSync('git', args, {
     cwd,
@@ -40,50 +39,30 @@ export function git(cwd: string, args: string[], input?: string): GitResult {
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Find the repository the way git does (`git rev-parse`): GIT_DIR and friends, `.git` files, linked worktrees,
+ * GIT_CEILING_DIRECTORIES and filesystem boundaries are git's own rules. Not in a work tree (no repository, a
+ * bare one, inside the git dir, git missing): the folder it runs in, without a git dir (files are written, no
+ * commit). git refusing the repository throws GitRefusedError with git's reason.
+ */
 export function openRepo(cwd: string): Repo {
   const start = realpathSync(cwd);
-  return plainRepo(start) ?? askGit(start);
-}
-
-function askGit(start: string): Repo {
-  const r = git(start, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
+  const r = git(start, ['rev-parse', '--is-inside-work-tree', '--absolute-git-dir', '--git-path', 'index.lock', '--show-toplevel']);
   if (r.status === 0) {
-    const [top, gitDir] = r.stdout.trim().split('\n');
-    if (top && gitDir) return { root: realpathSync(top), gitDir };
+    const [inside, gitDir, indexLock, top] = r.stdout.replace(/\n$/, '').split('\n');
+    if (inside === 'true' && gitDir && top) return { root: realpathSync(top), gitDir, indexLock: path.resolve(start, indexLock) };
+    return { root: start };
   }
-  return { root: start };
-}
-
-/**
- * The common case without spawning git (a fork of Node costs 8+ ms here): a `.git` folder found upwards, no git
- * environment overrides, and no config that could move the hooks or the work tree or sign commits. Anything else
- * (worktrees, submodules, GIT_DIR, core.hooksPath, commit.gpgSign, includes) is asked of git itself, and commits
- * there go through `git commit`.
- */
-function plainRepo(start: string): Repo | undefined {
-  const env = process.env;
-  if (Object.keys(env).some((k) => /^GIT_(DIR|WORK_TREE|COMMON_DIR|OBJECT_DIRECTORY|INDEX_FILE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_COUNT|CONFIG_PARAMETERS)$/.test(k))) return undefined;
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const dotGit = path.join(dir, '.git');
-    let st;
-    try {
-      st = lstatSync(dotGit);
-    } catch {
-      if (path.dirname(dir) === dir) return undefined; // not a repo: let git say so
-      continue;
-    }
-    if (!st.isDirectory() || !existsSync(path.join(dotGit, 'HEAD'))) return undefined;
-    for (const file of configFiles(dotGit, env)) {
-      let text = '';
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      if (/hookspath|gpgsign|worktree\s*=|\[include|bare\s*=\s*true/i.test(text)) return undefined;
-    }
-    return { root: dir, gitDir: dotGit, hooksDir: path.join(dotGit, 'hooks'), plumbingSafe: true };
-  }
+  const fatal = r.stderr.split('\n').filter((l) => l.startsWith('fatal:') || l.startsWith('error:'));
+  if (r.status === 127 || fatal.length === 0 || /not a git repository|must be run in a work tree/.test(r.stderr)) return { root: start };
+  const hint = /dubious ownership/.test(r.stderr) ? (/git config --global --add safe\.directory \S+/.exec(r.stderr)?.[0] ?? '') : '';
+  // git's fatal lines, with the tab-indented detail lines that follow them (the unknown extension's name, say).
+  const reason = r.stderr
+    .split('\n')
+    .filter((l) => /^(fatal|error): /.test(l) || (/^\t\S/.test(l) && !l.includes('safe.directory')))
+    .map((l) => l.replace(/^(fatal|error): /, '').trim())
+    .join(' ');
+  throw new GitRefusedError(`git refuses the repository at ${start}: ${reason}${hint ? ` (if you trust it: ${hint})` : ''}; nothing was written`);
 }
 
 /**
@@ -147,8 +126,9 @@ export function gitBlocker(repo: Repo): string | undefined {
       return `git: ${what} is in progress in ${repo.root}; finish or abort it first, or rerun with --no-commit`;
     }
   }
-  if (existsSync(path.join(gitDir, 'index.lock'))) {
-    return `git: ${path.join(gitDir, 'index.lock')} exists: another git process is running (or crashed); retry when it is done, or remove the lock if no git process is running`;
+  const indexLock = repo.indexLock ?? path.join(gitDir, 'index.lock');
+  if (existsSync(indexLock)) {
+    return `git: ${indexLock} exists: another git process is running (or crashed); retry when it is done, or remove the lock if no git process is running`;
   }
   let head = '';
   try {

@@ -6,7 +6,7 @@
  */
 import { type Resolution, resolveAnswers } from './answers.js';
 import { type Census, clusterOf, readRepo, withClusters } from './census.js';
-import { RunFailure, exitCodeOf } from './errors.js';
+import { InputError, RunFailure, exitCodeOf } from './errors.js';
 import { DEFAULT_LAYOUT, type Layout, YO_RC, generatedPaths } from './layout.js';
 import { type Plan, makePlan, renderGenerated } from './plan.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
@@ -15,6 +15,7 @@ import { type Answers, type RunOptions, SETTINGS, type SettingKey, parseSetting 
 import { parse as parseYaml } from 'yaml';
 import { applyWrites, withRepoLock } from './apply.js';
 import { commitPaths } from './git-commit.js';
+import { type PendingEntry, type Pending, clearPending, commitRefusal, contentHash, inspectPaths, isDirty, isPendingOurs, readPending, recordPending, uncommittedPaths } from './git-guard.js';
 import { planOnly, planOnlyLines, runUpgrades, upgradeCommitLines, upgradeJson, upgradeLines } from './upgrade-run.js';
 import { planJson } from './upgrade.js';
 
@@ -180,7 +181,7 @@ export async function execute(req: RunRequest, p: Prepared): Promise<RunResult> 
     return { exitCode: 0, plan: p.plan, answers: p.answers };
   }
   if (req.options.check) return check(req, p);
-  if (req.options.dryRun) return dryRun(req, p.plan, p.answers);
+  if (req.options.dryRun) return dryRun(req, p);
   return withRepoLock(p.repo, () => write(req, p.repo, p.plan, p.answers));
 }
 
@@ -200,9 +201,16 @@ function report(req: RunRequest, plan: Plan, extra: Record<string, unknown>): vo
   }
 }
 
-async function dryRun(req: RunRequest, plan: Plan, answers: Answers): Promise<RunResult> {
+async function dryRun(req: RunRequest, { repo, plan, answers }: Prepared): Promise<RunResult> {
   const { createTwoFilesPatch } = await import('diff');
-  if (req.options.json) report(req, plan, { result: 'dry run' });
+  // What the real run would refuse, or stop at: the same checks, nothing written.
+  let refusal: string | undefined;
+  if (req.options.commit && repo.gitDir && plan.writes.length > 0) {
+    const paths = plan.writes.map((c) => c.path);
+    refusal = commitRefusal(repo, paths, inspectPaths(repo, paths), readPending(repo));
+  }
+  const exitCode = refusal ? 2 : plan.conflicted.length > 0 ? 1 : 0;
+  if (req.options.json) report(req, plan, { result: 'dry run', ...(refusal ? { refusal } : {}) });
   else {
     for (const c of plan.writes) {
       const patch = createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${c.path}`, c.after === undefined ? '/dev/null' : `b/${c.path}`, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 });
@@ -211,10 +219,15 @@ async function dryRun(req: RunRequest, plan: Plan, answers: Answers): Promise<Ru
     }
     req.out(plan.writes.length === 0 ? 'dry run: nothing would change' : `dry run: ${plan.writes.length} file(s) would change; nothing was written`);
   }
-  return { exitCode: 0, plan, answers };
+  if (plan.conflicted.length > 0) {
+    req.err(`dry run: ${plan.conflicted.length} file(s) would conflict (the real run writes markers and does not commit; exit 1):`);
+    for (const c of plan.conflicted) req.err(`  ${c.path}  (${c.note})`);
+  }
+  if (refusal) req.err(`error: the real run would refuse: ${refusal}`);
+  return { exitCode, plan, answers };
 }
 
-function check(req: RunRequest, { plan, answers, clusters, files, settingsOf }: Prepared): RunResult {
+function check(req: RunRequest, { repo, plan, answers, clusters, files, settingsOf }: Prepared): RunResult {
   const problems: string[] = [];
   // Every place that carries the chart version must agree with the stored answers.
   const crds = files.get(CRDS_HELMFILE);
@@ -250,6 +263,10 @@ function check(req: RunRequest, { plan, answers, clusters, files, settingsOf }: 
       problems.push(`${clusterSettingsPath(c)}: cluster ${c} is on chart ${v}, expected ${answers.chartVersion}`);
     }
   }
+  // Generated and patched files that git does not have as they are on disk (untracked, uncommitted) are drift too.
+  for (const u of uncommittedPaths(repo, plan.changes.filter((c) => c.after !== undefined || c.before !== undefined).map((c) => c.path))) {
+    problems.push(`${u.path}: ${u.what}`);
+  }
   const unique = [...new Set(problems)];
   if (req.options.json) report(req, plan, { result: unique.length === 0 ? 'ok' : 'drift', problems: unique });
   else if (unique.length === 0) req.out(`check: ok (chart ${answers.chartVersion} everywhere; files match the stored answers)`);
@@ -261,10 +278,27 @@ function check(req: RunRequest, { plan, answers, clusters, files, settingsOf }: 
 }
 
 function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunResult {
-  const committing = req.options.commit && repo.gitDir !== undefined && plan.writes.length > 0 && plan.conflicted.length === 0;
-  if (committing) {
-    const blocker = gitBlocker(repo);
+  const inGit = repo.gitDir !== undefined;
+  const pending = inGit ? readPending(repo) : undefined;
+  // Our paths this run writes, plus what earlier runs of ours left uncommitted (conflicts, --no-commit, a failed commit).
+  const paths = [...new Set([...plan.writes, ...plan.conflicted].map((c) => c.path).concat(Object.keys(pending?.paths ?? {})))];
+  if (req.options.commit && inGit && paths.length > 0 && plan.conflicted.length === 0) {
+    const blocker = gitBlocker(repo); // a merge, rebase, held index.lock or detached HEAD: stop before asking more
     if (blocker) throw new RunFailure(`${blocker} (nothing was written)`);
+  }
+  const inspection = inGit && paths.length > 0 ? inspectPaths(repo, paths) : undefined;
+  const dirtyOurs = (p: string) => {
+    const s = inspection?.states.get(p);
+    return s !== undefined && isDirty(s) && isPendingOurs(repo, p, s, pending);
+  };
+  // What a commit would hold: this run's writes and our pending work still differing from HEAD.
+  const commitSet = paths.filter((p) => plan.writes.some((c) => c.path === p) || dirtyOurs(p));
+  if (req.options.commit && inspection) {
+    // Every path a commit would take or that still holds uncommitted work an earlier run of ours touched.
+    const dirtyPending = paths.filter((p) => pending?.paths[p] && inspection.states.get(p) && isDirty(inspection.states.get(p)!));
+    const checked = [...new Set([...commitSet, ...plan.conflicted.map((c) => c.path), ...dirtyPending])];
+    const refusal = commitRefusal(repo, checked, inspection, pending);
+    if (refusal) throw new InputError(refusal);
   }
   // Another run may have written between planning and taking the lock: never write over what we did not read.
   for (const c of plan.writes) {
@@ -272,6 +306,21 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
       throw new RunFailure(`${c.path} changed while this run was planning (another run?); nothing was written, run again`);
     }
   }
+  // Recorded before writing (so a run killed between writing and committing is recognised too) and cleared once
+  // committed: the next run can tell what this one wrote from the user's own edits, and commit it.
+  const leavePending = () => {
+    if (!inGit) return;
+    const entries: Record<string, PendingEntry> = {};
+    for (const c of [...plan.writes, ...plan.conflicted]) {
+      const s = inspection?.states.get(c.path);
+      const sha = contentHash(c.status === 'removed' ? undefined : c.after);
+      // Written over edits of the user's (--no-commit): never the generator's alone to commit later.
+      if (s && isDirty(s) && !isPendingOurs(repo, c.path, s, pending)) entries[c.path] = { sha, mixed: true };
+      else entries[c.path] = { sha, ...(c.status === 'conflicted' ? { conflicted: true } : {}) };
+    }
+    recordPending(repo, entries, plan.commitMessage);
+  };
+  leavePending();
   applyWrites(repo, plan.writes.map((c) => ({ path: c.path, content: c.status === 'removed' ? undefined : c.after })));
   const done = (exitCode: number, summary: string, commit?: string): RunResult => {
     report(req, plan, { result: summary, ...(commit ? { commit } : {}) });
@@ -281,21 +330,36 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   if (plan.conflicted.length > 0) {
     req.err(`error: ${plan.conflicted.length} file(s) have conflicts; nothing was committed:`);
     for (const c of plan.conflicted) req.err(`  ${c.path}  (${c.note})`);
-    req.err("resolve the <<<<<<< markers and commit, or rerun with --force to take the generator's version of these files");
+    req.err("resolve the <<<<<<< markers and rerun (it commits what is pending), or rerun with --force to take the generator's side of the conflicting hunks");
     return done(1, 'conflicts: written with markers, not committed');
   }
-  if (plan.writes.length === 0) return done(0, 'nothing changed; no commit');
-  if (!req.options.commit) return done(0, '--no-commit: files written; staging and committing are left to you');
-  if (!repo.gitDir) {
+  if (!req.options.commit) {
+    return done(0, plan.writes.length === 0 ? 'nothing changed; no commit' : '--no-commit: files written; staging and committing are left to you');
+  }
+  if (!inGit) {
+    if (plan.writes.length === 0) return done(0, 'nothing changed; no commit');
     req.err(`warning: ${repo.root} is not inside a git work tree: files written, commit skipped`);
     return done(0, 'not a git work tree: files written, commit skipped');
   }
-  const outcome = commitPaths(repo, plan.writes.map((c) => ({ path: c.path, created: c.before === undefined, content: c.status === 'removed' ? undefined : c.after })), plan.commitMessage);
+  if (commitSet.length === 0) {
+    if (pending) clearPending(repo); // whatever was pending is committed or gone
+    return done(0, 'nothing changed; no commit');
+  }
+  const message = commitMessageFor(plan.commitMessage, pending);
+  const outcome = commitPaths(repo, commitSet, inspection!.states, message);
   if (!outcome.ok) {
     req.err(`error: ${outcome.error}`);
-    req.err('the written files are on disk, uncommitted');
+    req.err(`the written files are on disk, not committed; to finish: git add -- ${commitSet.join(' ')} && git commit, or fix the cause and rerun`);
     return done(1, 'commit failed: files written, not committed');
   }
+  clearPending(repo);
   if (outcome.empty) return done(0, 'the files already match HEAD; no commit');
-  return done(0, `committed ${outcome.hash}: ${plan.commitMessage.split('\n')[0]}`, outcome.hash);
+  return done(0, `committed ${outcome.hash}: ${message.split('\n')[0]}`, outcome.hash);
+}
+
+/** Finishing work an earlier run left pending: keep that run's subject (a bump says so) when this one only updates. */
+function commitMessageFor(message: string, pending: Pending | undefined): string {
+  const subject = pending?.message?.split('\n')[0];
+  if (!subject || !message.startsWith('chore(databases): update ')) return message;
+  return subject + message.slice(message.indexOf('\n'));
 }
