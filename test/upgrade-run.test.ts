@@ -288,6 +288,8 @@ describe('--plan [--from X] [--to Y]', () => {
       [['--plan', '--from', '>=0.26.0'], /^cnpg-operator: error: --from ">=0\.26\.0"/],
       [['--from', '0.26.0'], /^cnpg-operator: error: --from is only valid with --plan/],
       [['--plan', '--check'], /^cnpg-operator: error: --plan cannot be combined with --check/],
+      [['--plan', '--dry-run'], /^cnpg-operator: error: --plan cannot be combined with --dry-run/],
+      [['--plan', '--chart-version', '0.27.0'], /^cnpg-operator: error: --plan takes the version to plan to as --to, not --chart-version/],
     ];
     for (const [args, message] of cases) {
       const r = bin(dir, args);

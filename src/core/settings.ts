@@ -354,6 +354,7 @@ export function runOptionsFrom(values: Readonly<Record<string, unknown>>): RunOp
     throw new InputError(`--${options.planFrom !== undefined ? 'from' : 'to'} is only valid with --plan`);
   }
   if (options.plan && (options.check || options.dryRun)) throw new InputError(`--plan cannot be combined with --${options.check ? 'check' : 'dry-run'}`);
+  if (options.plan && values['chart-version'] !== undefined) throw new InputError('--plan takes the version to plan to as --to, not --chart-version');
   return options;
 }
 
