@@ -159,7 +159,8 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   plan.upgrades = upgrades;
 
   if (!options.json && !options.check && !options.plan) {
-    for (const s of SETTINGS) req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${resolution.settings[s.key].source})`);
+    const width = Math.max(...SETTINGS.map((s) => s.key.length)) + 1;
+    for (const s of SETTINGS) req.out(`${s.key.padEnd(width)}= ${s.show(answers[s.key] as never) || '(none)'}  (${resolution.settings[s.key].source})`);
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
   if (!options.json) for (const line of upgradeLines(upgrades, answers)) req.out(line);
