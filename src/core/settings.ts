@@ -4,6 +4,7 @@
  */
 import { InputError } from './errors.js';
 import { labelMap } from './labels.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout.js';
 import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, kubeRequirement, operatorVersionOf } from './versions.js';
 
 export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
@@ -20,6 +21,8 @@ export interface Answers {
   monitoringLabels: Record<string, string>;
   /** config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: "true" in the HelmRelease values. */
   inplaceUpdates: boolean;
+  /** The repo layout (layout.ts): detected by the census, overridable with --layout. */
+  layout: LayoutName;
 }
 
 export type SettingKey = keyof Answers;
@@ -107,6 +110,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'Cluster(s) whose cluster-settings.yaml to patch (comma-separated)',
     parse: (raw) => list(raw, (v) => dnsLabel(v), false),
     show: (v: string[]) => v.join(','),
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'cluster'>,
   {
     key: 'namespace',
@@ -172,6 +176,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'StorageClass for PostgreSQL volumes (BLOCK_SC)',
     parse: (raw) => dnsSubdomain(raw),
     show: (v: string) => v,
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'storageClass'>,
   {
     key: 'monitoring',
@@ -226,7 +231,26 @@ export const SETTINGS: readonly Setting[] = [
     },
     show: (v: boolean) => String(v),
   } as Setting<'inplaceUpdates'>,
+  {
+    key: 'layout',
+    flag: 'layout',
+    yeomanOption: 'layout',
+    default: 'infrastructure',
+    valid: `one of ${LAYOUT_NAMES.join(', ')} (default: detected from the repo; an empty repo is infrastructure)`,
+    choices: LAYOUT_NAMES,
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (!(LAYOUT_NAMES as readonly string[]).includes(s)) throw new InputError(`must be one of ${LAYOUT_NAMES.join(', ')}`);
+      return s as LayoutName;
+    },
+    show: (v: string) => v,
+  } as Setting<'layout'>,
 ];
+
+/** Settings that mean nothing in a layout (apps has no cluster settings): never asked, never stored there. */
+export function appliesIn(key: SettingKey, layout: LayoutName): boolean {
+  return layout !== 'apps' || (key !== 'cluster' && key !== 'storageClass');
+}
 
 export const DEFAULT_ANSWERS: Answers = Object.fromEntries(SETTINGS.map((s) => [s.key, s.default])) as unknown as Answers;
 
