@@ -264,10 +264,17 @@ export function makePlan(input: PlanInput): Plan {
     if (lacking.length > 0) warnings.push(`namespace ${answers.namespace} (${parentPath}) lacks the Pod Security Admission label(s) ${lacking.map((l) => `${l}=restricted`).join(', ')}; add them if the operator should run under "restricted"`);
   }
   let parentAfter = parent;
-  for (const entry of layout.parentEntries(answers.namespace, answers.monitoring)) parentAfter = addKustomizationResource(parentAfter, parentPath, entry);
+  const fileOf = (entry: string): string => `${parentPath.replace(/[^/]+$/, '')}${entry.replace(/^\.\//, '')}`;
+  const exists = (p: string): boolean => {
+    const c = changes.find((x) => x.path === p);
+    return c ? c.after !== undefined : files.get(p) !== undefined;
+  };
+  // An entry is listed only when its file will exist (kustomize fails on a missing resource).
+  for (const entry of layout.parentEntries(answers.namespace, answers.monitoring)) {
+    if (exists(fileOf(entry))) parentAfter = addKustomizationResource(parentAfter, parentPath, entry);
+  }
   for (const entry of layout.parentEntries(answers.namespace, 'victoria-metrics')) {
-    const file = `${parentPath.replace(/[^/]+$/, '')}${entry.replace(/^\.\//, '')}`;
-    if (gone.has(file)) parentAfter = removeKustomizationResource(parentAfter, parentPath, entry);
+    if (gone.has(fileOf(entry))) parentAfter = removeKustomizationResource(parentAfter, parentPath, entry);
   }
   changes.push(patched(parentPath, files.get(parentPath), parentAfter!));
   for (const ns of namespaces.slice(1)) {
