@@ -198,6 +198,8 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetectio
     if (/^kubernetes\/clusters\/[^/]+\/cluster-settings\.ya?ml$/.test(file)) evidence.infrastructure.push(`${file} exists`);
     if (/^kubernetes\/apps\/[^/]+\/[^/]+\/ks\.ya?ml$/.test(file)) appKs.push(file);
     if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
+    // Flux's own plumbing (kubernetes/flux/*: sources, repositories) is evidence only when it applies ./kubernetes/apps.
+    const plumbing = file.startsWith('kubernetes/flux/');
     let docs: unknown[];
     try {
       docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
@@ -212,7 +214,7 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetectio
       if (p === 'kubernetes/apps') evidence.apps.push(`${file} applies ./kubernetes/apps`);
       else if (p === 'kubernetes/infrastructure' || p.startsWith('kubernetes/infrastructure/')) {
         if (!evidence.infrastructure.some((e) => e.startsWith(`${file} `))) evidence.infrastructure.push(`${file} applies ./${p}`);
-      } else if (!p.startsWith('kubernetes/apps/') && !p.startsWith('kubernetes/clusters/') && !p.startsWith('kubernetes/flux')) {
+      } else if (!plumbing && !p.startsWith('kubernetes/apps/') && !p.startsWith('kubernetes/clusters/') && !p.startsWith('kubernetes/flux')) {
         evidence.other.push(`${file} applies ./${p}`);
       }
     }
