@@ -111,19 +111,12 @@ function mergeBases(repo: Repo, census: Census, answers: Answers, generatorVersi
   // Settings that do not apply in this layout are not stored; the rendering does not read them.
   const complete = stored !== undefined && SETTINGS.every((s) => s.key in stored.values || s.key === 'layout' || s.key === 'cluster' || s.key === 'storageClass');
   const storedAnswers = { ...answers, ...stored?.values, layout: layout.name } as Answers;
+  if (complete && stored.generatorVersion === generatorVersion) return renderGenerated(storedAnswers, layout);
   if (!stored && !paths.some((p) => census.files.get(p) !== undefined)) return new Map();
-  // The files of the generator's last commit are the bases (they include files it no longer writes, e.g. the
-  // monitoring files an earlier version kept in the operator folder). The stored answers rendered again fill in
-  // paths that commit lacks but the repo has (files written with --no-commit); a file of a new part never had a base.
+  // After a generator upgrade, the files of its last commit are the bases: they include files this version no
+  // longer writes (the monitoring files the one-folder version kept in operator/), and a file of a new part has none.
   const last = lastGeneratedFiles(repo, layout.appDir(storedNs), paths);
-  if (!complete) return last;
-  if (stored.generatorVersion !== generatorVersion) return last.size === 0 ? renderGenerated(storedAnswers, layout) : last;
-  const rendered = renderGenerated(storedAnswers, layout);
-  if (last.size === 0) return rendered;
-  // The commit wins where it holds the path: a template that changed without a version bump is still an update.
-  const bases = new Map(last);
-  for (const [p, text] of rendered) if (!bases.has(p) && census.files.get(p) !== undefined) bases.set(p, text);
-  return bases;
+  return last.size === 0 && complete ? renderGenerated(storedAnswers, layout) : last;
 }
 
 /** Phase 1: census, answers (with prompts when interactive), plan. Writes nothing. */
