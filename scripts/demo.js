@@ -86,10 +86,17 @@ step(apps, 'cnpg-operator --yes', process.execPath, [BIN, '--yes']);
 step(apps, 'git show --stat --format=%s HEAD', 'git', ['--no-pager', 'show', '--stat', '--format=%s', 'HEAD']);
 
 // 3. A hand edit survives a chart bump: the generator merges its change into yours (3-way, like git).
-const hr = path.join(apps.dir, 'kubernetes/apps/cnpg-system/cloudnative-pg/app/helmrelease.yaml');
-writeFileSync(hr, readFileSync(hr, 'utf8').replace('        cpu: 100m\n', '        cpu: 250m # hand edit: busy cluster\n'));
-apps.sh('git', ['commit', '-q', '-am', 'tune operator cpu']);
-console.log('\n=== a hand edit (cpu: 250m), then a chart bump rerun ===');
+const oci = path.join(apps.dir, 'kubernetes/apps/cnpg-system/cloudnative-pg/app/ocirepository.yaml');
+writeFileSync(oci, readFileSync(oci, 'utf8').replace('  interval: 12h\n', '  interval: 1h # hand edit: pull new charts sooner\n'));
+apps.sh('git', ['commit', '-q', '-am', 'poll the chart registry hourly']);
+console.log('\n=== a hand edit (ocirepository.yaml interval: 1h), then a chart bump rerun ===');
 step(apps, 'cnpg-operator --yes --chart-version 0.26.1', process.execPath, [BIN, '--yes', '--chart-version', '0.26.1']);
-step(apps, 'git show HEAD -- app/ (the bump keeps the hand edit)', 'git', ['--no-pager', 'show', '--format=%s', 'HEAD', '--', 'kubernetes/apps/cnpg-system/cloudnative-pg/app']);
-execFileSync('grep', ['-n', 'hand edit', hr], { stdio: 'inherit' });
+step(apps, 'git show HEAD -- app/ocirepository.yaml   (the tag moves, the hand edit stays)', 'git', [
+  '--no-pager',
+  'show',
+  '--format=%s',
+  'HEAD',
+  '-U4',
+  '--',
+  'kubernetes/apps/cnpg-system/cloudnative-pg/app/ocirepository.yaml',
+]);
