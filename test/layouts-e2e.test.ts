@@ -225,6 +225,16 @@ describe('apps layout', () => {
     expect(r.stderr).toMatch(/namespace cert-manager .* lacks the Pod Security Admission label\(s\) pod-security\.kubernetes\.io\/enforce=restricted/);
   });
 
+  test('--cluster and --storage-class do not apply: a warning, nothing under kubernetes/clusters/, nothing stored', () => {
+    const repo = appsRepo();
+    const r = bin(repo, ['--yes', '--cluster', 'prod', '--storage-class', 'fast']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('warning: --cluster: the apps layout has no cluster settings; ignored');
+    expect(r.stderr).toContain('warning: --storage-class: the apps layout has no cluster settings; ignored');
+    expect(existsSync(path.join(repo, 'kubernetes/clusters'))).toBe(false);
+    expect(Object.keys(JSON.parse(read(repo, '.yo-rc.json'))['generator-cnpg-operator'])).not.toEqual(expect.arrayContaining(['cluster']));
+  });
+
   test('a Renovate bump of ref.tag is kept and aligned; --check reads the tag', () => {
     const repo = appsRepo();
     expect(bin(repo, ['--yes']).status).toBe(0);

@@ -178,7 +178,12 @@ export function resolveAnswers(
   const hasClusters = census.layout.clusterSettings !== undefined;
   // apps: no cluster settings, so no cluster targets (the cluster setting keeps its stored/default value, unused).
   const targets = hasClusters ? take('cluster', targetClusters(flags, census, options)).value : [];
-  if (!hasClusters) take('cluster', undefined);
+  if (!hasClusters) {
+    take('cluster', undefined);
+    for (const [key, flag] of [['cluster', '--cluster'], ['storageClass', '--storage-class']] as const) {
+      if (flags[key] !== undefined) warnings.push(`${flag}: the ${census.layout.name} layout has no cluster settings; ignored`);
+    }
+  }
   const namespace = take('namespace', undefined).value;
   for (const t of targets) {
     const error = clusterOf(census, t).error;
