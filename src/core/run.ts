@@ -131,6 +131,9 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     ...readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn, namespaces: flags.namespace ? [flags.namespace] : [] }),
     detection,
   };
+  if (LAYOUT.fluxRoot && detection.evidence.apps.length === 0) {
+    census.warnings.push(`--layout ${LAYOUT.name}: no Flux Kustomization in this repo applies ./kubernetes/apps (looked in ${LAYOUT.fluxRoot} and kubernetes/); nothing will apply what is written until one does`);
+  }
   const resolve = (prompted: Partial<Answers>): Resolution => {
     const first = resolveAnswers(flags, census.stored, census, prompted, options);
     const before = census;
