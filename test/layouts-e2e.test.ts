@@ -14,7 +14,7 @@ import { parseAllDocuments } from 'yaml';
 import { fluxGraph } from './helpers/flux-graph.js';
 import { APPS_ENTRY, type AppsOptions, appsRepo, infrastructureEntries, infrastructureRepo } from './helpers/layouts.js';
 import { bin, git, read, tmpRepo, writeFile } from './helpers/repo.js';
-import { fluxValidator, promValidator, validateWith, vmValidator } from './helpers/upstream.js';
+import { FLUX_VERSIONS, fluxValidator, promValidator, validateWith, vmValidator } from './helpers/upstream.js';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!KUBECTL) console.warn('kubectl is not on PATH: the `kubectl kustomize` builds of the generated folders are skipped');
@@ -36,9 +36,9 @@ function schemaErrors(o: Obj, namespace: string): string[] {
   switch (o.kind) {
     case 'HelmRelease':
     case 'OCIRepository':
-      return validateWith(fluxValidator('2.6.0', o.kind), obj);
+      return FLUX_VERSIONS.flatMap((v) => validateWith(fluxValidator(v, o.kind as 'HelmRelease' | 'OCIRepository'), obj).map((e) => `flux ${v}: ${e}`));
     case 'Kustomization':
-      return o.apiVersion.startsWith('kustomize.toolkit') ? validateWith(fluxValidator('2.6.0', 'Kustomization'), obj) : [];
+      return o.apiVersion.startsWith('kustomize.toolkit') ? FLUX_VERSIONS.flatMap((v) => validateWith(fluxValidator(v, 'Kustomization'), obj).map((e) => `flux ${v}: ${e}`)) : [];
     case 'VMPodScrape':
     case 'VMRule':
       return validateWith(vmValidator(o.kind), obj);
@@ -223,6 +223,22 @@ describe('apps layout', () => {
     expect(r.status).toBe(0);
     expect(read(repo, 'kubernetes/apps/cert-manager/kustomization.yaml')).toBe(before + '  - ./cloudnative-pg/ks.yaml\n');
     expect(r.stderr).toMatch(/namespace cert-manager .* lacks the Pod Security Admission label\(s\) pod-security\.kubernetes\.io\/enforce=restricted/);
+  });
+
+  test('a rerun with --monitoring none and another namespace moves the app; the old folder stops listing it', () => {
+    const repo = appsRepo();
+    expect(bin(repo, ['--yes']).status).toBe(0);
+    const r = bin(repo, ['--yes', '--namespace', 'database', '--monitoring', 'none']);
+    expect(r.status).toBe(0);
+    expect(git(repo, 'ls-files', 'kubernetes/apps/cnpg-system/cloudnative-pg')).toBe('');
+    expect(git(repo, 'ls-files', 'kubernetes/apps/database/cloudnative-pg/monitoring')).toBe('');
+    expect(objects(repo, 'kubernetes/apps/database/cloudnative-pg/ks.yaml').map((k) => k.metadata.name)).toEqual(['cloudnative-pg']);
+    expect(read(repo, 'kubernetes/apps/cnpg-system/kustomization.yaml')).not.toContain('cloudnative-pg');
+    expect(read(repo, 'bootstrap/helmfile/crds.yaml').match(/name: cloudnative-pg\n +namespace: (\S+)/g)).toEqual(['name: cloudnative-pg\n    namespace: database']);
+    const graph = fluxGraph(repo, [APPS_ENTRY]);
+    expect(graph.problems).toEqual([]);
+    expect(graph.files).toContain('kubernetes/apps/database/cloudnative-pg/app/helmrelease.yaml');
+    if (KUBECTL) for (const k of graph.kustomizations) kustomize(repo, k);
   });
 
   test('--cluster and --storage-class do not apply: a warning, nothing under kubernetes/clusters/, nothing stored', () => {

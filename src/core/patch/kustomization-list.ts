@@ -157,5 +157,10 @@ export function removeKustomizationResource(text: string | undefined, file: stri
     }
   }
   if (edits.length === 0) return text;
+  // The last entry gone: `resources: []`, not an empty (null) value.
+  if (edits.length === seq.items.length) {
+    const colon = src.body.indexOf(':', k.resourcesPair!.key.range[1]);
+    edits.push({ at: colon + 1, end: colon + 1, text: ' []' });
+  }
   return src.bom + applyEdits(src.body, edits);
 }
