@@ -32,7 +32,7 @@ const CASES: Record<string, Case> = {
     files: {
       [L.clusterSettingsPath('infra')]: CLUSTER_SETTINGS,
       [L.crdsHelmfile]: '---\nhelmDefaults:\n  args: ["--include-crds"]\n---\nreleases:\n  - name: cloudnative-pg-crds\n    namespace: cnpg-system\n    chart: oci://example.com/charts/cloudnative-pg-crds\n    version: "0.26.0"\n',
-      [L.parentKustomization]: '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
+      [L.parentKustomization()]: '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
     },
     flags: { chartVersion: '0.26.1', monitoring: 'prometheus-operator', dependsOn: ['infrastructure-repositories-oci'] },
   },

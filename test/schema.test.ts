@@ -39,6 +39,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/cnpg-operator.js');
 
 const OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
+const MONITORING_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/monitoring';
 const DATABASES_KUSTOMIZATION = 'kubernetes/infrastructure/databases/kustomization.yaml';
 const CRDS_HELMFILE = 'bootstrap/helmfile.d/00-crds.yaml';
 const settingsPath = (cluster: string) => `kubernetes/clusters/${cluster}/cluster-settings.yaml`;
@@ -197,6 +198,8 @@ function generate(sc: Scenario): Output {
   const read = (rel: string) => readFileSync(path.join(dir, rel), 'utf8');
   const opDir = path.join(dir, OPERATOR_DIR);
   const operatorFiles = existsSync(opDir) ? readdirSync(opDir).sort() : [];
+  const monDir = path.join(dir, MONITORING_DIR);
+  const monitoringFiles = existsSync(monDir) ? readdirSync(monDir).sort() : [];
   const settings = (cluster: string): Record<string, string> => {
     const [cm] = parseDocs(read(settingsPath(cluster)), settingsPath(cluster));
     return (cm?.data ?? {}) as Record<string, string>;
@@ -206,6 +209,11 @@ function generate(sc: Scenario): Output {
     const out: Doc[] = [];
     for (const name of operatorFiles.filter((f) => f !== 'kustomization.yaml')) {
       const file = `${OPERATOR_DIR}/${name}`;
+      for (const obj of parseDocs(fluxSubstitute(read(file), vars).text, file)) out.push({ file: name, obj });
+    }
+    // The scrape and rules live in the monitoring part's folder (issue 11), applied by its own Flux Kustomization.
+    for (const name of monitoringFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'ks.yaml')) {
+      const file = `${MONITORING_DIR}/${name}`;
       for (const obj of parseDocs(fluxSubstitute(read(file), vars).text, file)) out.push({ file: name, obj });
     }
     return out;
@@ -242,9 +250,9 @@ function one(docs: Doc[], kind: string, groupPrefix?: string): Doc {
   return found[0];
 }
 
-function expectedFiles(monitoring: Monitoring): string[] {
-  const all = ['namespace.yaml', 'ocirepository.yaml', 'helmrelease.yaml', 'pdb.yaml', 'podmonitor.yaml', 'prometheusrule.yaml', 'kustomization.yaml', 'ks.yaml'];
-  return all.filter((f) => monitoring !== 'none' || (f !== 'podmonitor.yaml' && f !== 'prometheusrule.yaml')).sort();
+/** The operator part's folder: the scrape and rules are in the monitoring part's folder whatever the stack. */
+function expectedFiles(_monitoring: Monitoring): string[] {
+  return ['namespace.yaml', 'ocirepository.yaml', 'helmrelease.yaml', 'pdb.yaml', 'kustomization.yaml', 'ks.yaml'].sort();
 }
 
 /** The Deployment name the chart gives the operator: fullnameOverride, else the release name (+ chart name). */

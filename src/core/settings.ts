@@ -5,6 +5,7 @@
 import { InputError } from './errors.js';
 import { labelMap } from './labels.js';
 import { MAX_ROLLOUT_DELAY_SECONDS, parseRolloutDelay } from './rollout-delay.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout.js';
 import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, kubeRequirement, operatorVersionOf } from './versions.js';
 
 export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
@@ -25,6 +26,8 @@ export interface Answers {
   clustersRolloutDelay: number | null;
   /** config.data.INSTANCES_ROLLOUT_DELAY (seconds between the roll-outs of one cluster's instances); null: not set. */
   instancesRolloutDelay: number | null;
+  /** The repo layout (layout.ts): detected by the census, overridable with --layout. */
+  layout: LayoutName;
 }
 
 export type SettingKey = keyof Answers;
@@ -112,6 +115,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'Cluster(s) whose cluster-settings.yaml to patch (comma-separated)',
     parse: (raw) => list(raw, (v) => dnsLabel(v), false),
     show: (v: string[]) => v.join(','),
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'cluster'>,
   {
     key: 'namespace',
@@ -177,6 +181,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'StorageClass for PostgreSQL volumes (BLOCK_SC)',
     parse: (raw) => dnsSubdomain(raw),
     show: (v: string) => v,
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'storageClass'>,
   {
     key: 'monitoring',
@@ -233,7 +238,26 @@ export const SETTINGS: readonly Setting[] = [
   } as Setting<'inplaceUpdates'>,
   rolloutDelaySetting('clustersRolloutDelay', 'clusters-rollout-delay'),
   rolloutDelaySetting('instancesRolloutDelay', 'instances-rollout-delay'),
+  {
+    key: 'layout',
+    flag: 'layout',
+    yeomanOption: 'layout',
+    default: 'infrastructure',
+    valid: `one of ${LAYOUT_NAMES.join(', ')} (default: detected from the repo; an empty repo is infrastructure)`,
+    choices: LAYOUT_NAMES,
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (!(LAYOUT_NAMES as readonly string[]).includes(s)) throw new InputError(`must be one of ${LAYOUT_NAMES.join(', ')}`);
+      return s as LayoutName;
+    },
+    show: (v: string) => v,
+  } as Setting<'layout'>,
 ];
+
+/** Settings that mean nothing in a layout (apps has no cluster settings): never asked, never stored there. */
+export function appliesIn(key: SettingKey, layout: LayoutName): boolean {
+  return layout !== 'apps' || (key !== 'cluster' && key !== 'storageClass');
+}
 
 /** A pacing delay of the operator (issue 13 point 6): stored, never prompted; empty (or null in .yo-rc.json) unsets it. */
 function rolloutDelaySetting<K extends 'clustersRolloutDelay' | 'instancesRolloutDelay'>(key: K, flag: string): Setting<K> {

@@ -10,7 +10,7 @@
  * share one plan (a fleet in a staged roll-out gets one plan per distinct from-version).
  */
 import type { Resolution } from './answers.js';
-import { type Census, clusterOf } from './census.js';
+import { type Census, clusterOf, ociTagOf } from './census.js';
 import type { Answers, RunOptions } from './settings.js';
 import { type UpgradePlan, commitBodyLines, formatPlan, planJson, rolloutAdvice, upgradePlan } from './upgrade.js';
 import { CHART_TO_OPERATOR, compareVersions } from './versions.js';
@@ -55,7 +55,12 @@ export function runUpgrades(census: Census, resolution: Resolution, options: { c
   if (options.check) {
     if (stored === undefined) return [];
     const crds = census.crds?.chart;
-    const all = [...found, ...(crds !== undefined ? [{ where: census.layout.crdsHelmfile, chart: crds }] : [])];
+    const tag = ociTagOf(census, answers.namespace);
+    const all = [
+      ...found,
+      ...(crds !== undefined ? [{ where: census.crdsHelmfile ?? 'the CRD helmfile', chart: crds }] : []),
+      ...(tag?.chart !== undefined ? [{ where: tag.file, chart: tag.chart }] : []),
+    ];
     const moves = all
       .filter((f) => f.chart !== stored)
       .map((f) => (compareVersions(f.chart, stored) > 0 ? { from: stored, to: f.chart, where: f.where } : { from: f.chart, to: stored, where: f.where }));
@@ -72,7 +77,9 @@ export function runUpgrades(census: Census, resolution: Resolution, options: { c
     moves = found.map((f) => ({ from: farthest(stored === undefined ? [f.chart] : [f.chart, stored]), to: target, where: f.where }));
   } else {
     const before = stored ?? census.crds?.chart;
-    moves = before === undefined ? [] : answers.cluster.map((name) => ({ from: before, to: target, where: name }));
+    // apps has no clusters: the move is the app's OCIRepository tag.
+    const where = census.layout.clusterSettings ? answers.cluster : [ociTagOf(census, answers.namespace)?.file ?? 'ocirepository.yaml'];
+    moves = before === undefined ? [] : where.map((name) => ({ from: before, to: target, where: name }));
   }
   return group(moves, inPlace);
 }
