@@ -8,7 +8,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 
 /** The only variables a template may use (strict mode: anything else is a ReferenceError). */
-const LOCALS = ['namespace', 'monitoring', 'dependsOn', 'resources', 'monitoringLabels', 'inplaceUpdates'];
+const LOCALS = ['namespace', 'monitoring', 'dependsOn', 'resources', 'monitoringLabels', 'inplaceUpdates', 'clustersRolloutDelay', 'instancesRolloutDelay', 'layout', 'replicas', 'chartVersion', 'flux'];
 
 const dir = 'templates';
 const entries = readdirSync(dir)

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { appsRepo, infrastructureRepo } from './helpers/layouts.js';
 import { binOrdered, yoOrdered } from './helpers/ordered.js';
-import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { CLUSTER_SETTINGS, MONITORING, OPERATOR, bin, commitCount, git, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
 const KS_NAME = 'infrastructure-databases-cnpg-operator';
 /** A printed setting line (`key = value  (source)`), whatever the alignment width. */
@@ -178,7 +178,7 @@ describe('the end of a run says what happens next (issue 12 point 7)', () => {
     const hash = git(repo, 'rev-parse', '--short', 'HEAD').trim();
     expect(r.stdout.split('\n').slice(-8)).toEqual([
       `committed ${hash}: feat(databases): add CloudNativePG operator manifests`,
-      'summary: 11 created, 1 updated, 0 merged, 0 kept',
+      'summary: 13 created, 1 updated, 0 merged, 0 kept',
       `commit: ${hash} feat(databases): add CloudNativePG operator manifests`,
       'next:',
       '  git push',
@@ -189,7 +189,7 @@ describe('the end of a run says what happens next (issue 12 point 7)', () => {
     expect(r.stdout + r.stderr).not.toMatch(/\x1b\[/);
     // A rerun with nothing to do: no commit, and no push.
     const again = bin(repo, ['--yes']);
-    expect(again.stdout).toContain('summary: 0 created, 0 updated, 0 merged, 12 kept\ncommit: none (nothing changed; no commit)\n');
+    expect(again.stdout).toContain('summary: 0 created, 0 updated, 0 merged, 14 kept\ncommit: none (nothing changed; no commit)\n');
     expect(again.stdout).not.toContain('git push');
   });
 
@@ -202,7 +202,7 @@ describe('the end of a run says what happens next (issue 12 point 7)', () => {
     expect(out.commit).toBe(hash);
     expect(out.summary).toMatchObject({
       exitCode: 0,
-      counts: { created: 12, updated: 0, merged: 0, kept: 0 },
+      counts: { created: 14, updated: 0, merged: 0, kept: 0 },
       commit: { hash, subject: 'feat(databases): add CloudNativePG operator manifests' },
       fluxKustomization: { name: KS_NAME, namespace: 'flux-system' },
       renovate: { config: 'renovate.json', namesOurFiles: true },
@@ -229,7 +229,7 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     const r = bin(repo, ['--yes']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(shown('monitoring', 'prometheus-operator  (repo: 14 PodMonitor, 0 VMPodScrape)\n'));
-    expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).kind).toBe('PodMonitor');
+    expect(parse(read(repo, `${MONITORING}/podmonitor.yaml`)).kind).toBe('PodMonitor');
   });
 
   test('VictoriaMetrics only: victoria-metrics; both: the default, saying why; a flag wins', () => {
@@ -247,7 +247,7 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     commitAll(repo);
     const r = bin(repo, ['--yes']);
     expect(r.stdout).toMatch(shown('monitoring', 'victoria-metrics  (stored)\n'));
-    expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).kind).toBe('VMPodScrape');
+    expect(parse(read(repo, `${MONITORING}/podmonitor.yaml`)).kind).toBe('VMPodScrape');
   });
 
   test('when the scan runs on a rerun (stored answers of an older generator lack a setting), a disagreeing repo gets a warning naming the flag', () => {
@@ -274,7 +274,7 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     const ok = bin(repo, ['--yes', '--monitoring-labels', 'release=observability-kube-prometheus-stack']);
     expect(ok.status).toBe(0);
     expect(ok.stderr).not.toContain('--monitoring-labels');
-    expect(parse(read(repo, `${OPERATOR}/podmonitor.yaml`)).metadata.labels).toMatchObject({ release: 'observability-kube-prometheus-stack' });
+    expect(parse(read(repo, `${MONITORING}/podmonitor.yaml`)).metadata.labels).toMatchObject({ release: 'observability-kube-prometheus-stack' });
   });
 });
 

@@ -6,7 +6,9 @@ import { describe, expect, test } from '@jest/globals';
 import { clusterRefusal, resolveAnswers } from '../src/core/answers.js';
 import { censusOf, ownedPaths } from '../src/core/census.js';
 import { type RepoScan, fluxKustomizationsIn, installRefusal, monitoringFromKinds, scanTexts } from '../src/core/detect.js';
-import { DEFAULT_LAYOUT as L, YO_RC } from '../src/core/layout.js';
+import { INFRASTRUCTURE as L, YO_RC } from '../src/core/layout.js';
+
+const own = (file: string): string => `kubernetes/infrastructure/databases/cloudnative-pg/operator/${file}`;
 import { type RunSummary, formatSummary, renovateConfig } from '../src/core/summary.js';
 import { tmpDir, writeFile } from './helpers/repo.js';
 
@@ -41,10 +43,10 @@ describe('existing cloudnative-pg installs', () => {
         'a/repo.yaml': helmRepo('cnpg', 'https://cloudnative-pg.github.io/charts'),
         'a/other.yaml': oci('pg', 'oci://example.com/charts/cloudnative-pg-extra'),
         'a/broken.yaml': 'kind: HelmRelease\n  bad: [\n',
-        [L.generatedPath('ocirepository.yaml')]: oci('cloudnative-pg', 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg'),
-        [L.generatedPath('helmrelease.yaml')]: hrChartRef('cloudnative-pg', 'cloudnative-pg'),
+        [own('ocirepository.yaml')]: oci('cloudnative-pg', 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg'),
+        [own('helmrelease.yaml')]: hrChartRef('cloudnative-pg', 'cloudnative-pg'),
       },
-      [L.generatedPath('ocirepository.yaml'), L.generatedPath('helmrelease.yaml')],
+      [own('ocirepository.yaml'), own('helmrelease.yaml')],
     );
     expect(s.installs).toEqual([]);
   });
@@ -65,9 +67,9 @@ describe('monitoring kinds', () => {
       {
         'a.yaml': doc('monitoring.coreos.com/v1', 'PodMonitor', 'a') + doc('monitoring.coreos.com/v1', 'PodMonitor', 'b') + doc('monitoring.coreos.com/v1', 'PrometheusRule', 'r'),
         'b.yaml': doc('example.com/v1', 'PodMonitor', 'not-prometheus'),
-        [L.generatedPath('podmonitor.yaml')]: doc('operator.victoriametrics.com/v1beta1', 'VMPodScrape', 'ours'),
+        [own('podmonitor.yaml')]: doc('operator.victoriametrics.com/v1beta1', 'VMPodScrape', 'ours'),
       },
-      [L.generatedPath('podmonitor.yaml')],
+      [own('podmonitor.yaml')],
     );
     expect(s.monitoringKinds).toEqual({ VMPodScrape: 0, VMServiceScrape: 0, VMRule: 0, PodMonitor: 2, ServiceMonitor: 0, PrometheusRule: 1 });
   });

@@ -3,15 +3,17 @@ import { describe, expect, test } from '@jest/globals';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, lastCommitPaths, read, sh, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { CLUSTER_SETTINGS, MONITORING, OPERATOR, bin, commitCount, git, lastCommitPaths, read, sh, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
-const OPERATOR_FILES = ['helmrelease.yaml', 'ks.yaml', 'kustomization.yaml', 'namespace.yaml', 'ocirepository.yaml', 'pdb.yaml', 'podmonitor.yaml', 'prometheusrule.yaml'];
+const OPERATOR_FILES = ['helmrelease.yaml', 'ks.yaml', 'kustomization.yaml', 'namespace.yaml', 'ocirepository.yaml', 'pdb.yaml'];
+const MONITORING_FILES = ['ks.yaml', 'kustomization.yaml', 'podmonitor.yaml', 'prometheusrule.yaml'];
 const ALL_PATHS = [
   '.yo-rc.json',
   'bootstrap/helmfile.d/00-crds.yaml',
   'kubernetes/clusters/infra/cluster-settings.yaml',
   'kubernetes/infrastructure/databases/kustomization.yaml',
   ...OPERATOR_FILES.map((f) => `${OPERATOR}/${f}`),
+  ...MONITORING_FILES.map((f) => `${MONITORING}/${f}`),
 ].sort();
 
 describe('first run on defaults', () => {
@@ -95,6 +97,7 @@ describe('first run on defaults', () => {
     expect(bin(repo, ['--yes', '--monitoring', 'none']).status).toBe(0);
     expect(existsSync(path.join(repo, OPERATOR, 'podmonitor.yaml'))).toBe(false);
     expect(existsSync(path.join(repo, OPERATOR, 'prometheusrule.yaml'))).toBe(false);
+    expect(existsSync(path.join(repo, MONITORING))).toBe(false);
     expect(parse(read(repo, `${OPERATOR}/kustomization.yaml`)).resources).toEqual(['namespace.yaml', 'ocirepository.yaml', 'helmrelease.yaml', 'pdb.yaml']);
   });
 
@@ -138,7 +141,7 @@ describe('first run on defaults', () => {
       'kubernetes/infrastructure/databases/kustomization.yaml': '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
     });
     expect(bin(repo, ['--yes']).status).toBe(0);
-    expect(read(repo, 'kubernetes/infrastructure/databases/kustomization.yaml')).toMatch(/  - \.\/dragonfly\/ks\.yaml\n  - \.\/cloudnative-pg\/operator\/ks\.yaml\n$/);
+    expect(read(repo, 'kubernetes/infrastructure/databases/kustomization.yaml')).toMatch(/  - \.\/dragonfly\/ks\.yaml\n  - \.\/cloudnative-pg\/operator\/ks\.yaml\n  - \.\/cloudnative-pg\/monitoring\/ks\.yaml\n$/);
     expect(bin(repo, ['--yes']).stdout).toContain('nothing changed; no commit');
   });
 
@@ -148,7 +151,7 @@ describe('first run on defaults', () => {
     });
     expect(bin(repo, ['--yes']).status).toBe(0);
     expect(read(repo, 'kubernetes/infrastructure/databases/kustomization.yaml')).toBe(
-      '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  # other databases\n  - redis/ks.yaml\n  - cloudnative-pg/operator/ks.yaml\n',
+      '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  # other databases\n  - redis/ks.yaml\n  - cloudnative-pg/operator/ks.yaml\n  - cloudnative-pg/monitoring/ks.yaml\n',
     );
   });
 });

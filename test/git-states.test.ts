@@ -13,12 +13,15 @@ import { BIN, CLUSTER_SETTINGS, GIT_ENV, OPERATOR, type Ran, git, read, sh, tmpD
 
 const SETTINGS = 'kubernetes/clusters/infra/cluster-settings.yaml';
 const KUSTOMIZATION = `${OPERATOR}/kustomization.yaml`;
+/** The monitoring part: its own folder and Flux Kustomization beside the operator's. */
+const MONITORING = OPERATOR.replace(/operator$/, 'monitoring');
 const OUR_PATHS = [
   '.yo-rc.json',
   'bootstrap/helmfile.d/00-crds.yaml',
   SETTINGS,
   'kubernetes/infrastructure/databases/kustomization.yaml',
-  ...['namespace', 'ocirepository', 'helmrelease', 'pdb', 'podmonitor', 'prometheusrule', 'kustomization', 'ks'].map((f) => `${OPERATOR}/${f}.yaml`),
+  ...['namespace', 'ocirepository', 'helmrelease', 'pdb', 'kustomization', 'ks'].map((f) => `${OPERATOR}/${f}.yaml`),
+  ...['podmonitor', 'prometheusrule', 'kustomization', 'ks'].map((f) => `${MONITORING}/${f}.yaml`),
 ];
 
 /** The bin, asynchronously, so states run side by side (stdin is not a TTY: it never prompts). */
@@ -427,15 +430,22 @@ describe('each repository state: the commit git add + git commit --only makes, o
 
 describe('conflicts never lead to a broken commit (the sequences of issue 9)', () => {
   const HR = `${OPERATOR}/helmrelease.yaml`;
-  /** --monitoring none, a committed hand edit of the generated kustomization.yaml, then a rerun that conflicts. */
+  const PARENT = 'kubernetes/infrastructure/databases/kustomization.yaml';
+  /** A hand edit of the generated HelmRelease where --inplace-updates writes (after `clusterWide: true`). */
+  const handEdit = (dir: string) => writeFile(dir, HR, read(dir, HR).replace('      clusterWide: true\n', '      clusterWide: true\n      maxConcurrentReconciles: 20\n'));
+  /** --monitoring none, a committed hand edit of the generated helmrelease.yaml, then a rerun that conflicts there and adds the monitoring part. */
   async function conflicted(dir: string): Promise<Ran> {
     base(dir);
     expect((await binAsync(dir, ['--yes', '--monitoring', 'none'])).status).toBe(0);
-    writeFile(dir, KUSTOMIZATION, read(dir, KUSTOMIZATION) + '  - extra.yaml\n');
+    handEdit(dir);
     git(dir, 'commit', '-q', '-am', 'mine');
-    return binAsync(dir, ['--yes', '--monitoring', 'prometheus-operator']);
+    return binAsync(dir, ['--yes', '--monitoring', 'prometheus-operator', '--inplace-updates', 'true']);
   }
-  const listed = (dir: string) => [...read(dir, KUSTOMIZATION).matchAll(/^ {2}- (\S+)$/gm)].map((m) => `${OPERATOR}/${m[1]}`);
+  /** Every file a generated or patched kustomization.yaml lists (the parent's ks.yaml entries, each part's files). */
+  const listed = (dir: string) => {
+    const entries = (file: string, folder: string) => [...read(dir, file).matchAll(/^ {2}- (\S+)$/gm)].map((m) => path.posix.normalize(`${folder}/${m[1]}`));
+    return [...entries(PARENT, path.posix.dirname(PARENT)), ...entries(KUSTOMIZATION, OPERATOR), ...entries(`${MONITORING}/kustomization.yaml`, MONITORING)];
+  };
   const inHead = (dir: string) => git(dir, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter(Boolean);
   const ourStatus = (dir: string) => git(dir, 'status', '--porcelain', '--untracked-files=all', '--', ...OUR_PATHS);
 
@@ -443,12 +453,12 @@ describe('conflicts never lead to a broken commit (the sequences of issue 9)', (
     const dir = tmpDir();
     base(dir);
     expect((await binAsync(dir, ['--yes', '--monitoring', 'none'])).status).toBe(0);
-    writeFile(dir, KUSTOMIZATION, read(dir, KUSTOMIZATION) + '  - extra.yaml\n');
+    handEdit(dir);
     git(dir, 'commit', '-q', '-am', 'mine');
     const before = tree(dir);
-    const r = await binAsync(dir, ['--dry-run', '--yes', '--monitoring', 'prometheus-operator']);
+    const r = await binAsync(dir, ['--dry-run', '--yes', '--monitoring', 'prometheus-operator', '--inplace-updates', 'true']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`would conflict[\\s\\S]*${KUSTOMIZATION}`));
+    expect(r.stderr).toMatch(new RegExp(`would conflict[\\s\\S]*${HR}`));
     expect(tree(dir)).toEqual(before);
   });
 
@@ -456,16 +466,16 @@ describe('conflicts never lead to a broken commit (the sequences of issue 9)', (
     const gen = tmpDir('cnpg-gen-');
     const ctl = tmpDir('cnpg-ctl-');
     for (const dir of [gen, ctl]) expect((await conflicted(dir)).status).toBe(1);
-    expect(read(gen, KUSTOMIZATION)).toContain('<<<<<<< yours');
+    expect(read(gen, HR)).toContain('<<<<<<< yours');
     const check = await binAsync(gen, ['--check']);
     expect(check.status).toBe(1);
-    expect(check.stdout).toContain(`${OPERATOR}/podmonitor.yaml: untracked`);
+    expect(check.stdout).toContain(`${MONITORING}/podmonitor.yaml: untracked`);
     expect(check.stdout).toContain('.yo-rc.json: not committed');
     const head = headId(gen);
     const forced = await binAsync(gen, ['--yes', '--force']);
     expect(forced.status).toBe(0);
     expect(git(gen, 'rev-parse', 'HEAD~1').trim()).toBe(head);
-    expect(read(gen, KUSTOMIZATION)).not.toContain('<<<<<<<');
+    expect(read(gen, HR)).not.toContain('<<<<<<<');
     for (const p of [...listed(gen), '.yo-rc.json']) expect({ p, committed: inHead(gen).includes(p) }).toEqual({ p, committed: true });
     expect(ourStatus(gen)).toBe('');
     commitLikeGit(gen, ctl, git(gen, 'log', '-1', '--format=%B'));
@@ -479,13 +489,13 @@ describe('conflicts never lead to a broken commit (the sequences of issue 9)', (
     for (const dir of [gen, ctl]) {
       expect((await conflicted(dir)).status).toBe(1);
       // keep both sides
-      writeFile(dir, KUSTOMIZATION, read(dir, KUSTOMIZATION).replace(/^(<<<<<<< yours|=======|>>>>>>> generator)\n/gm, ''));
+      writeFile(dir, HR, read(dir, HR).replace(/^(<<<<<<< yours|=======|>>>>>>> generator)\n/gm, ''));
     }
     const r = await binAsync(gen, ['--yes']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/committed [0-9a-f]{7,}/);
-    expect(git(gen, 'show', `HEAD:${KUSTOMIZATION}`)).toContain('  - extra.yaml\n');
-    for (const p of [...listed(gen).filter((p) => !p.endsWith('extra.yaml')), '.yo-rc.json']) expect(inHead(gen)).toContain(p);
+    expect(git(gen, 'show', `HEAD:${HR}`)).toContain('      maxConcurrentReconciles: 20\n');
+    for (const p of [...listed(gen), '.yo-rc.json']) expect(inHead(gen)).toContain(p);
     expect(ourStatus(gen)).toBe('');
     commitLikeGit(gen, ctl, git(gen, 'log', '-1', '--format=%B'));
     expect(gitState(gen)).toEqual(gitState(ctl));

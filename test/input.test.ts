@@ -140,9 +140,9 @@ describe('values cannot inject', () => {
     const names = readdirSync(dir).filter((f) => f.endsWith('.ejs'));
     expect(names.length).toBeGreaterThanOrEqual(8);
     const cases = [
-      { namespace: 'cnpg-system', monitoring: 'victoria-metrics', dependsOn: [], resources: ['namespace.yaml', 'helmrelease.yaml'], monitoringLabels: {}, inplaceUpdates: false },
-      { namespace: 'db ops', monitoring: 'none', dependsOn: ['a', 'b: c'], resources: [], monitoringLabels: { 'a: b': 'c\nd: e' }, inplaceUpdates: true },
-      { namespace: "it's", monitoring: 'prometheus', dependsOn: ['x'], resources: ['pdb.yaml'], monitoringLabels: { release: "it's" }, inplaceUpdates: false },
+      { namespace: 'cnpg-system', monitoring: 'victoria-metrics', dependsOn: [], resources: ['namespace.yaml', 'helmrelease.yaml'], monitoringLabels: {}, inplaceUpdates: false, clustersRolloutDelay: null, instancesRolloutDelay: null, layout: 'infrastructure', replicas: 2, chartVersion: '0.26.0', flux: [{ name: 'a', path: './x', part: 'operator', dependsOn: [] }, { name: 'b', path: './y', part: 'monitoring', dependsOn: ['a'] }] },
+      { namespace: 'db ops', monitoring: 'none', dependsOn: ['a', 'b: c'], resources: [], monitoringLabels: { 'a: b': 'c\nd: e' }, inplaceUpdates: true, clustersRolloutDelay: 0, instancesRolloutDelay: 86400, layout: 'apps', replicas: 3, chartVersion: '0.26.1', flux: [{ name: 'a', path: './x', part: 'operator', dependsOn: [] }, { name: 'b', path: './y', part: 'monitoring', dependsOn: ['a'] }] },
+      { namespace: "it's", monitoring: 'prometheus', dependsOn: ['x'], resources: ['pdb.yaml'], monitoringLabels: { release: "it's" }, inplaceUpdates: false, clustersRolloutDelay: 60, instancesRolloutDelay: null, layout: 'apps', replicas: 1, chartVersion: "1.0.0: x", flux: [{ name: 'a', path: './x', part: 'operator', dependsOn: [] }, { name: 'b', path: './y', part: 'monitoring', dependsOn: ['a'] }] },
     ];
     for (const name of names) {
       for (const data of cases) {

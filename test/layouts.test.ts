@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { APPS_ENTRY, type AppsOptions, type InfrastructureOptions, appsRepo, infrastructureEntries, infrastructureRepo } from './helpers/layouts.js';
 import { fluxGraph, reachableFrom } from './helpers/flux-graph.js';
-import { OPERATOR, bin, read, writeFile } from './helpers/repo.js';
+import { MONITORING, OPERATOR, bin, read, writeFile } from './helpers/repo.js';
 
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
@@ -65,9 +65,8 @@ describe('infrastructure fixture', () => {
     expect(r.status).toBe(0);
     const graph = fluxGraph(repo, infrastructureEntries());
     expect(graph.problems).toEqual([]);
-    for (const f of ['helmrelease.yaml', 'ocirepository.yaml', 'namespace.yaml', 'pdb.yaml', 'podmonitor.yaml', 'prometheusrule.yaml']) {
-      expect(graph.files).toContain(`${OPERATOR}/${f}`);
-    }
+    for (const f of ['helmrelease.yaml', 'ocirepository.yaml', 'namespace.yaml', 'pdb.yaml']) expect(graph.files).toContain(`${OPERATOR}/${f}`);
+    for (const f of ['podmonitor.yaml', 'prometheusrule.yaml']) expect(graph.files).toContain(`${MONITORING}/${f}`);
     expect(graph.fluxKustomizations.map((k) => k.path)).toContain(`./${OPERATOR}`);
     kustomizeAll(repo, graph.kustomizations);
   });

@@ -11,7 +11,7 @@ import { DEFAULT_LAYOUT } from '../src/core/layout.js';
 import { DEFAULT_ANSWERS, parseSetting, settingOf } from '../src/core/settings.js';
 import { InputError } from '../src/core/errors.js';
 import { CHART_KUBE_VERSION, CHART_TO_OPERATOR, kubeRequirement } from '../src/core/versions.js';
-import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, read, tmpRepo, tree } from './helpers/repo.js';
+import { CLUSTER_SETTINGS, MONITORING, OPERATOR, bin, commitCount, read, tmpRepo, tree } from './helpers/repo.js';
 import { upstreamFile } from './helpers/upstream.js';
 
 describe('--monitoring-labels', () => {
@@ -51,7 +51,7 @@ describe('--monitoring-labels', () => {
     for (const monitoring of ['victoria-metrics', 'prometheus-operator'] as const) {
       const files = renderGenerated({ ...DEFAULT_ANSWERS, monitoring, monitoringLabels: labels }, DEFAULT_LAYOUT);
       for (const name of ['podmonitor.yaml', 'prometheusrule.yaml']) {
-        const text = files.get(`${OPERATOR}/${name}`)!;
+        const text = files.get(`${MONITORING}/${name}`)!;
         for (const version of ['1.1', '1.2'] as const) {
           const [doc] = parseAllDocuments(text, { version }).map((d) => d.toJS() as { metadata: { labels: Record<string, unknown> } });
           expect({ name, version, labels: doc.metadata.labels }).toEqual({ name, version, labels: { 'app.kubernetes.io/name': 'cloudnative-pg', ...labels } });
@@ -127,7 +127,7 @@ describe('--inplace-updates', () => {
     expect(second.status).toBe(0);
     expect(tree(repo)).toEqual(before);
     expect(commitCount(repo)).toBe(commits);
-    expect(read(repo, `${OPERATOR}/podmonitor.yaml`)).toMatch(/^    release: kps$/m);
+    expect(read(repo, `${MONITORING}/podmonitor.yaml`)).toMatch(/^    release: kps$/m);
     expect(read(repo, `${OPERATOR}/helmrelease.yaml`)).toMatch(/^        ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: "true"$/m);
   });
 });

@@ -12,6 +12,7 @@ import { censusOf, ownedPaths } from '../src/core/census.js';
 import { INFRASTRUCTURE as L, generatedPaths } from '../src/core/layout.js';
 import { type Plan, makePlan } from '../src/core/plan.js';
 import type { Answers } from '../src/core/settings.js';
+import { runUpgrades, upgradeCommitLines } from '../src/core/upgrade-run.js';
 import { CLUSTER_SETTINGS, ROOT } from './helpers/repo.js';
 
 const GOLDEN = path.join(ROOT, 'test/golden/plan');
@@ -31,9 +32,18 @@ const CASES: Record<string, Case> = {
     files: {
       [L.clusterSettingsPath('infra')]: CLUSTER_SETTINGS,
       [L.crdsHelmfile]: '---\nhelmDefaults:\n  args: ["--include-crds"]\n---\nreleases:\n  - name: cloudnative-pg-crds\n    namespace: cnpg-system\n    chart: oci://example.com/charts/cloudnative-pg-crds\n    version: "0.26.0"\n',
-      [L.parentKustomization]: '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
+      [L.parentKustomization()]: '---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./dragonfly/ks.yaml\n',
     },
     flags: { chartVersion: '0.26.1', monitoring: 'prometheus-operator', dependsOn: ['infrastructure-repositories-oci'] },
+  },
+  // Renovate bumped the cluster to 0.28.0, .yo-rc.json still says 0.26.0: the commit body lists 0.26.0 -> 0.28.0's
+  // crossings; the pacing delays and in-place updates share one config.data map.
+  'renovate-aligned-rollout-delays': {
+    files: {
+      [L.clusterSettingsPath('infra')]: cs('infra', '2').replace('"0.26.0"', '"0.28.0"'),
+      '.yo-rc.json': JSON.stringify({ 'generator-cnpg-operator': { cluster: ['infra'], chartVersion: '0.26.0', monitoring: 'none' } }),
+    },
+    flags: { inplaceUpdates: true, clustersRolloutDelay: 300, instancesRolloutDelay: 60 },
   },
   'fleet-all-clusters-monitoring-none': {
     files: { [L.clusterSettingsPath('a')]: cs('a', '2'), [L.clusterSettingsPath('b')]: cs('b', '3') },
@@ -55,7 +65,8 @@ function planOf(c: Case): Plan {
   const census = censusOf(L, files, clusters);
   const resolution = resolveAnswers(c.flags ?? {}, census.stored, census, {}, c.options ?? {});
   const existing = census.stored !== undefined || generatedPaths(L).some((p) => census.files.get(p) !== undefined);
-  const plan = makePlan({ resolution, layout: L, generatorVersion: '0.0.0-golden', files: census.files, bases: new Map(), existing, force: false });
+  const upgradeLines = upgradeCommitLines(runUpgrades(census, resolution, c.options ?? {}));
+  const plan = makePlan({ resolution, layout: L, generatorVersion: '0.0.0-golden', files: census.files, bases: new Map(), existing, force: false, upgradeLines });
   plan.warnings.unshift(...census.warnings, ...resolution.warnings);
   return plan;
 }

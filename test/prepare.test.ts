@@ -36,8 +36,8 @@ describe('prepare', () => {
     expect(Object.fromEntries(asked[1].map((q) => [q.key, q.default]))).toEqual({ namespace: 'cnpg-system', replicas: '4', chartVersion: '0.26.1', storageClass: 'fast', inplaceUpdates: 'false' });
     expect(p.answers).toMatchObject({ cluster: ['b'], replicas: 4, storageClass: 'fast', chartVersion: '0.26.1', monitoring: 'none' });
     expect(p.resolution.settings.replicas).toEqual({ value: 4, source: 'repo', file: 'kubernetes/clusters/b/cluster-settings.yaml' });
-    expect(out).toContain('cluster      = b  (prompt)');
-    expect(out).toContain('monitoring   = none  (flag)');
+    expect(out).toContainEqual(expect.stringMatching(/^cluster +\= b  \(prompt\)$/));
+    expect(out).toContainEqual(expect.stringMatching(/^monitoring +\= none  \(flag\)$/));
     expect(p.plan.writes.map((w) => w.path)).not.toContain('kubernetes/clusters/a/cluster-settings.yaml');
   });
 

@@ -1,7 +1,7 @@
 /** Issue 3: reruns after a version bump keep the user's edits, never reset the repo, and --check finds drift. */
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { CLUSTER_SETTINGS, OPERATOR, bin, commitCount, git, lastCommitPaths, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
+import { CLUSTER_SETTINGS, MONITORING, OPERATOR, bin, commitCount, git, lastCommitPaths, read, tmpRepo, tree, writeFile } from './helpers/repo.js';
 
 const HR = `${OPERATOR}/helmrelease.yaml`;
 const SETTINGS = 'kubernetes/clusters/infra/cluster-settings.yaml';
@@ -120,14 +120,14 @@ describe('after a generator upgrade', () => {
 
   test('files an answer no longer generates are removed when unedited, kept when edited', () => {
     const repo = generated();
-    writeFile(repo, `${OPERATOR}/prometheusrule.yaml`, read(repo, `${OPERATOR}/prometheusrule.yaml`) + '# tuned\n');
+    writeFile(repo, `${MONITORING}/prometheusrule.yaml`, read(repo, `${MONITORING}/prometheusrule.yaml`) + '# tuned\n');
     git(repo, 'commit', '-q', '-am', 'tune rules');
     const r = bin(repo, ['--yes', '--monitoring', 'none']);
     expect(r.status).toBe(0);
-    expect(tree(repo)[`${OPERATOR}/podmonitor.yaml`]).toBeUndefined();
-    expect(tree(repo)[`${OPERATOR}/prometheusrule.yaml`]).toContain('# tuned');
+    expect(tree(repo)[`${MONITORING}/podmonitor.yaml`]).toBeUndefined();
+    expect(tree(repo)[`${MONITORING}/prometheusrule.yaml`]).toContain('# tuned');
     expect(r.stderr).toContain('prometheusrule.yaml: no longer generated');
-    expect(lastCommitPaths(repo)).toContain(`${OPERATOR}/podmonitor.yaml`);
+    expect(lastCommitPaths(repo)).toContain(`${MONITORING}/podmonitor.yaml`);
   });
 });
 

@@ -39,6 +39,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/cnpg-operator.js');
 
 const OPERATOR_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
+const MONITORING_DIR = 'kubernetes/infrastructure/databases/cloudnative-pg/monitoring';
 const DATABASES_KUSTOMIZATION = 'kubernetes/infrastructure/databases/kustomization.yaml';
 const CRDS_HELMFILE = 'bootstrap/helmfile.d/00-crds.yaml';
 const settingsPath = (cluster: string) => `kubernetes/clusters/${cluster}/cluster-settings.yaml`;
@@ -60,6 +61,8 @@ interface Scenario {
   dependsOn: string[];
   monitoringLabels: Record<string, string>;
   inplaceUpdates: boolean;
+  /** --clusters-rollout-delay / --instances-rollout-delay given (seconds). */
+  rolloutDelays?: { clusters?: number; instances?: number };
 }
 
 const SCENARIOS: Scenario[] = [
@@ -88,6 +91,8 @@ const SCENARIOS: Scenario[] = [
       '--depends-on', 'infrastructure-repositories-oci,infrastructure-storage',
       '--monitoring-labels', 'release=kube-prometheus-stack,example.com/team=dba',
       '--inplace-updates', 'true',
+      '--clusters-rollout-delay', '300',
+      '--instances-rollout-delay', '30',
     ],
     clusters: ['prod', 'staging'],
     namespace: 'databases',
@@ -98,6 +103,7 @@ const SCENARIOS: Scenario[] = [
     dependsOn: ['infrastructure-repositories-oci', 'infrastructure-storage'],
     monitoringLabels: { 'example.com/team': 'dba', release: 'kube-prometheus-stack' },
     inplaceUpdates: true,
+    rolloutDelays: { clusters: 300, instances: 30 },
   },
   {
     title: 'VictoriaMetrics with selector labels, in-place updates off',
@@ -113,8 +119,8 @@ const SCENARIOS: Scenario[] = [
     inplaceUpdates: false,
   },
   {
-    title: 'chart 0.26.1, monitoring none, one replica',
-    args: ['--chart-version', '0.26.1', '--monitoring', 'none', '--replicas', '1'],
+    title: 'chart 0.26.1, monitoring none, one replica, a clusters rollout delay alone',
+    args: ['--chart-version', '0.26.1', '--monitoring', 'none', '--replicas', '1', '--clusters-rollout-delay', '0'],
     clusters: ['infra'],
     namespace: 'cnpg-system',
     replicas: 1,
@@ -124,6 +130,7 @@ const SCENARIOS: Scenario[] = [
     dependsOn: [],
     monitoringLabels: {},
     inplaceUpdates: false,
+    rolloutDelays: { clusters: 0 },
   },
 ];
 
@@ -191,6 +198,8 @@ function generate(sc: Scenario): Output {
   const read = (rel: string) => readFileSync(path.join(dir, rel), 'utf8');
   const opDir = path.join(dir, OPERATOR_DIR);
   const operatorFiles = existsSync(opDir) ? readdirSync(opDir).sort() : [];
+  const monDir = path.join(dir, MONITORING_DIR);
+  const monitoringFiles = existsSync(monDir) ? readdirSync(monDir).sort() : [];
   const settings = (cluster: string): Record<string, string> => {
     const [cm] = parseDocs(read(settingsPath(cluster)), settingsPath(cluster));
     return (cm?.data ?? {}) as Record<string, string>;
@@ -200,6 +209,11 @@ function generate(sc: Scenario): Output {
     const out: Doc[] = [];
     for (const name of operatorFiles.filter((f) => f !== 'kustomization.yaml')) {
       const file = `${OPERATOR_DIR}/${name}`;
+      for (const obj of parseDocs(fluxSubstitute(read(file), vars).text, file)) out.push({ file: name, obj });
+    }
+    // The scrape and rules live in the monitoring part's folder (issue 11), applied by its own Flux Kustomization.
+    for (const name of monitoringFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'ks.yaml')) {
+      const file = `${MONITORING_DIR}/${name}`;
       for (const obj of parseDocs(fluxSubstitute(read(file), vars).text, file)) out.push({ file: name, obj });
     }
     return out;
@@ -236,9 +250,9 @@ function one(docs: Doc[], kind: string, groupPrefix?: string): Doc {
   return found[0];
 }
 
-function expectedFiles(monitoring: Monitoring): string[] {
-  const all = ['namespace.yaml', 'ocirepository.yaml', 'helmrelease.yaml', 'pdb.yaml', 'podmonitor.yaml', 'prometheusrule.yaml', 'kustomization.yaml', 'ks.yaml'];
-  return all.filter((f) => monitoring !== 'none' || (f !== 'podmonitor.yaml' && f !== 'prometheusrule.yaml')).sort();
+/** The operator part's folder: the scrape and rules are in the monitoring part's folder whatever the stack. */
+function expectedFiles(_monitoring: Monitoring): string[] {
+  return ['namespace.yaml', 'ocirepository.yaml', 'helmrelease.yaml', 'pdb.yaml', 'kustomization.yaml', 'ks.yaml'].sort();
 }
 
 /** The Deployment name the chart gives the operator: fullnameOverride, else the release name (+ chart name). */
@@ -529,9 +543,13 @@ describe.each(SCENARIOS)('generated manifests: $title', (sc) => {
       }
     });
 
-    test('--inplace-updates sets config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES to the string "true" (a chart key, rendered into the operator ConfigMap), else no config.data', () => {
+    test('--inplace-updates and the rollout delays share one config.data map of strings (ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES, CLUSTERS_ROLLOUT_DELAY, INSTANCES_ROLLOUT_DELAY: chart keys rendered into the operator ConfigMap), else no config.data', () => {
       const v = values();
-      if (sc.inplaceUpdates) expect(get(v, 'config.data')).toEqual({ ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: 'true' });
+      const expected: Record<string, string> = {};
+      if (sc.inplaceUpdates) expected.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES = 'true';
+      if (sc.rolloutDelays?.clusters !== undefined) expected.CLUSTERS_ROLLOUT_DELAY = String(sc.rolloutDelays.clusters);
+      if (sc.rolloutDelays?.instances !== undefined) expected.INSTANCES_ROLLOUT_DELAY = String(sc.rolloutDelays.instances);
+      if (Object.keys(expected).length > 0) expect(get(v, 'config.data')).toEqual(expected);
       else expect(get(v, 'config.data')).toBeUndefined();
       for (const chart of CHART_VERSIONS) {
         // config.data exists with a free-form default ({}), and the chart keeps a ConfigMap (not a Secret) by default.

@@ -28,8 +28,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const { options } = args;
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const interactive = !options.yes && !options.check && !options.dryRun && !options.json && tty;
-  if (!options.yes && !tty && !options.check && !options.json) {
+  const interactive = !options.yes && !options.check && !options.dryRun && !options.json && !options.plan && tty;
+  if (!options.yes && !tty && !options.check && !options.json && !options.plan) {
     process.stderr.write('no TTY: not prompting; values come from flags, stored answers and defaults\n');
   }
 

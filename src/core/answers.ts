@@ -18,12 +18,12 @@
  *    stored exception, then the shared answer. The shared answer from the repo is the value of the first target
  *    cluster that has a settings file, when valid; the clusters that differ from it are the exceptions recorded in .yo-rc.json.
  */
-import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf } from './census.js';
+import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf, ociTagOf } from './census.js';
 import { monitoringFromKinds } from './detect.js';
 import { InputError } from './errors.js';
 import { suggestMonitoringLabels } from './labels.js';
 import { didYouMean } from './suggest.js';
-import { type Answers, DEFAULT_ANSWERS, SETTINGS, type SettingKey } from './settings.js';
+import { type Answers, DEFAULT_ANSWERS, SETTINGS, type SettingKey, appliesIn } from './settings.js';
 import { compareVersions, operatorVersionOf } from './versions.js';
 
 export type SourceKind = 'flag' | 'prompt' | 'repo' | 'stored' | 'default';
@@ -102,12 +102,12 @@ export function knownClusters(census: Census): string[] {
  */
 export function unknownClusterError(census: Census, targets: readonly string[], where: string, options: ResolveOptions): InputError | undefined {
   const known = knownClusters(census);
-  if (known.length === 0 || options.newCluster) return undefined;
+  if (known.length === 0 || options.newCluster || !census.layout.clusterSettings) return undefined;
   const missing = targets.filter((t) => !known.includes(t));
   if (missing.length === 0) return undefined;
   const near = missing.map((m) => didYouMean(m, known)).find((n) => n !== undefined);
   return new InputError(
-    `${where} ${missing.join(',')}: no such cluster in ${census.layout.clusterSettingsPath('<cluster>')}; known clusters: ${known.join(', ')}` +
+    `${where} ${missing.join(',')}: no such cluster in ${census.layout.clusterSettings.path('<cluster>')}; known clusters: ${known.join(', ')}` +
       `${near ? `; did you mean ${near}?` : ''} (pass --new-cluster to start a new cluster)`,
   );
 }
@@ -117,7 +117,7 @@ export function unknownClusterError(census: Census, targets: readonly string[], 
  * Not for --check (it compares with what is stored) nor --all-clusters (every target exists).
  */
 export function clusterRefusal(census: Census, r: Resolution, options: ResolveOptions): InputError | undefined {
-  if (options.check || options.allClusters) return undefined;
+  if (options.check || options.allClusters || !census.layout.clusterSettings) return undefined;
   const source = r.settings.cluster.source;
   const where = { flag: '--cluster', prompt: 'cluster', repo: 'cluster', stored: '.yo-rc.json cluster', default: 'the default cluster' }[source];
   return unknownClusterError(census, r.answers.cluster, where, options);
@@ -127,8 +127,9 @@ export function clusterRefusal(census: Census, r: Resolution, options: ResolveOp
 function singleCluster(flags: Partial<Answers>, census: Census, stored: StoredAnswers | undefined): Candidate<'cluster'> {
   if (flags.cluster || stored?.values.cluster) return undefined;
   const known = knownClusters(census);
-  if (known.length !== 1) return undefined;
-  return { value: known, source: 'repo', file: census.layout.clusterSettingsPath(known[0]), detail: `the only cluster, ${census.layout.clusterSettingsPath(known[0])}` };
+  const cs = census.layout.clusterSettings;
+  if (known.length !== 1 || !cs) return undefined;
+  return { value: known, source: 'repo', file: cs.path(known[0]), detail: `the only cluster, ${cs.path(known[0])}` };
 }
 
 /**
@@ -153,21 +154,23 @@ function targetClusters(flags: Partial<Answers>, census: Census, options: Resolv
   if (!options.allClusters) return singleCluster(flags, census, stored);
   if (flags.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
   const carriers = census.clusters.filter((c) => c.version !== undefined).map((c) => c.name);
+  const cs = census.layout.clusterSettings;
+  if (!cs) throw new InputError(`--all-clusters: the ${census.layout.name} layout has no cluster settings`);
   if (carriers.length === 0) {
-    const vars = census.layout.clusterVars;
-    throw new InputError(`--all-clusters: no ${census.layout.clusterSettingsPath('*')} carries ${vars.chartVersion} yet; name the clusters with --cluster`);
+    throw new InputError(`--all-clusters: no ${cs.path('*')} carries ${cs.vars.chartVersion} yet; name the clusters with --cluster`);
   }
-  return { value: carriers, source: 'repo', file: census.layout.clusterSettingsPath('*') };
+  return { value: carriers, source: 'repo', file: cs.path('*') };
 }
 
 /** The chart version the repo suggests (rule 3), the highest found, and the version before this run. */
-function repoVersion(census: Census, targets: string[], stored: StoredAnswers | undefined, options: ResolveOptions, warnings: string[]) {
-  const found = [...targets.map((t) => clusterOf(census, t).version), census.crds].filter((v) => v !== undefined);
+function repoVersion(census: Census, targets: string[], namespace: string, stored: StoredAnswers | undefined, options: ResolveOptions, warnings: string[]) {
+  const tag = ociTagOf(census, namespace);
+  const found = [...targets.map((t) => clusterOf(census, t).version), census.crds, tag].filter((v) => v !== undefined);
   for (const v of found) if (v.note) warnings.push(v.note);
   const seen = found.filter((v) => v.chart !== undefined) as { chart: string; file: string }[];
   const max = maxVersion(seen.map((v) => v.chart));
-  const inClusters = maxVersion(seen.filter((v) => v.file !== census.layout.crdsHelmfile).map((v) => v.chart));
-  const previous = inClusters ?? census.crds?.chart ?? stored?.values.chartVersion;
+  const inClusters = maxVersion(seen.filter((v) => v.file !== census.crdsHelmfile && v.file !== tag?.file).map((v) => v.chart));
+  const previous = inClusters ?? census.crds?.chart ?? tag?.chart ?? stored?.values.chartVersion;
   const storedVersion = stored?.values.chartVersion;
   let candidate: Candidate<'chartVersion'>;
   if (!options.check && max && (storedVersion === undefined || compareVersions(max, storedVersion) > 0)) {
@@ -186,7 +189,7 @@ function repoShared<K extends 'replicas' | 'storageClass'>(key: K, census: Censu
     const c = clusterOf(census, t);
     const found = c[key];
     if (found && found.value === undefined) {
-      warnings.push(`${c.file}: ${census.layout.clusterVars[key]} ${JSON.stringify(found.raw)} is not valid (${setting.valid}); it will be replaced`);
+      warnings.push(`${c.file}: ${census.layout.clusterSettings!.vars[key]} ${JSON.stringify(found.raw)} is not valid (${setting.valid}); it will be replaced`);
     }
   }
   const first = targets.map((t) => clusterOf(census, t)).find((c) => c.exists);
@@ -236,12 +239,23 @@ export function resolveAnswers(
     return resolved;
   };
 
-  const targets = take('cluster', targetClusters(flags, census, options, stored)).value;
+  const detection = census.detection;
+  take('layout', detection?.name && !detection.empty ? { value: detection.name, source: 'repo', file: detection.reason } : undefined);
+  const hasClusters = census.layout.clusterSettings !== undefined;
+  // apps: no cluster settings, so no cluster targets (the cluster setting keeps its stored/default value, unused).
+  const targets = hasClusters ? take('cluster', targetClusters(flags, census, options, stored)).value : [];
+  if (!hasClusters) {
+    take('cluster', undefined);
+    for (const [key, flag] of [['cluster', '--cluster'], ['storageClass', '--storage-class']] as const) {
+      if (flags[key] !== undefined) warnings.push(`${flag}: the ${census.layout.name} layout has no cluster settings; ignored`);
+    }
+  }
+  const namespace = take('namespace', undefined).value;
   for (const t of targets) {
     const error = clusterOf(census, t).error;
     if (error) throw error;
   }
-  const version = repoVersion(census, targets, stored, options, warnings);
+  const version = repoVersion(census, targets, namespace, stored, options, warnings);
   const chart = take('chartVersion', version.candidate).value;
   const replicas = take('replicas', repoShared('replicas', census, targets, warnings));
   const storageClass = take('storageClass', repoShared('storageClass', census, targets, warnings));
@@ -272,7 +286,7 @@ export function resolveAnswers(
 
   const clusters = targets.map<ClusterResolution>((name) => ({
     name,
-    file: census.layout.clusterSettingsPath(name),
+    file: census.layout.clusterSettings!.path(name),
     replicas: perCluster('replicas', replicas, census, name, stored),
     storageClass: perCluster('storageClass', storageClass, census, name, stored),
   }));
@@ -284,6 +298,7 @@ export function resolveAnswers(
     if (Object.keys(o).length > 0) exceptions[c.name] = o;
   }
   const askable = SETTINGS.filter(
+    (s) => s.key !== 'layout' && appliesIn(s.key, answers.layout)).filter(
     (s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters) && (s.askWhen?.(answers) ?? true),
   ).map((s) => s.key);
   return {

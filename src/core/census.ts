@@ -5,11 +5,12 @@
  * every file the generator owns or patches. resolveAnswers (answers.ts) decides from it; makePlan (plan.ts)
  * patches the texts it holds.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { type RepoScan, scanRepo } from './detect.js';
 import { FileError, InputError } from './errors.js';
-import { type Layout, YO_RC, generatedPaths } from './layout.js';
+import { LAYOUT_NAMES, type Layout, type LayoutName, YO_RC, ownedGeneratedPaths } from './layout.js';
 import { PACKAGE_NAME } from './meta.js';
 import { readClusterSettings } from './patch/cluster-settings.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
@@ -65,8 +66,25 @@ export interface StoredAnswers {
   generatorVersion?: string;
 }
 
+/** What the census found about the repo's layout (LAYOUTS.md, "Telling them apart"). */
+export interface LayoutDetection {
+  /** The layout the repo's files point at; undefined when they point at both, or at something else. */
+  name?: LayoutName;
+  /** One line: why (shown as the setting's source), or what was found when undecided. */
+  reason: string;
+  /** True for a repo with no Flux layout at all (it gets the default). */
+  empty: boolean;
+  evidence: Record<LayoutName | 'other', string[]>;
+}
+
 export interface Census {
   layout: Layout;
+  /** How the layout was detected (absent in censuses built without a scan). */
+  detection?: LayoutDetection;
+  /** The CRD helmfile this run patches: the layout's first candidate that exists (infrastructure: created when none does). */
+  crdsHelmfile?: string;
+  /** apps: how the sibling namespace folders get their Namespace (default: component when the component exists). */
+  namespaceStyle?: 'component' | 'file';
   /** Every cluster found (a folder of layout.clustersDir holding a settings file), then any other cluster asked for; by name. */
   clusters: ClusterCensus[];
   /** The CloudNativePG release's version in the CRD helmfile. */
@@ -85,6 +103,8 @@ export interface Census {
 }
 
 export interface CensusOptions {
+  /** Namespaces whose generated paths to read (apps: the paths depend on it). */
+  namespaces?: readonly string[];
   /** Clusters to read even when they are not found by listing (named by a flag, a prompt or stored answers). */
   clusters?: readonly string[];
   /** The --depends-on flag: when it or the stored answers name Kustomizations, the repo's Flux Kustomization names are collected. */
@@ -102,9 +122,16 @@ export interface CensusOptions {
  * stored, and when prometheus-operator runs without selector labels (the kube-prometheus-stack hint). A rerun of a
  * generated repo that settled these (a version bump, say) asks git nothing more.
  */
-export function scanNeeded(layout: Layout, files: ReadonlyMap<string, string | undefined>, stored: StoredAnswers | undefined, options: CensusOptions): boolean {
+export function scanNeeded(
+  layout: Layout,
+  files: ReadonlyMap<string, string | undefined>,
+  stored: StoredAnswers | undefined,
+  options: CensusOptions,
+  namespaces: readonly string[] = ['cnpg-system'],
+): boolean {
   if (!stored || !SETTINGS.every((s) => s.key in stored.values)) return true;
-  if (files.get(layout.generatedPath('ks.yaml')) === undefined) return true;
+  const generated = namespaces.flatMap((ns) => [...ownedGeneratedPaths(layout, ns), ...layout.legacyPaths(ns)]);
+  if (!generated.some((p) => files.get(p) !== undefined)) return true;
   const monitoring = options.monitoring ?? stored.values.monitoring;
   const labels = options.monitoringLabels ?? stored.values.monitoringLabels ?? {};
   return monitoring === 'prometheus-operator' && Object.keys(labels).length === 0;
@@ -113,18 +140,195 @@ export function scanNeeded(layout: Layout, files: ReadonlyMap<string, string | u
 /** Read the repo once. Throws FileError for an owned file that cannot be read or a bad .yo-rc.json. */
 export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}): Census {
   const files = new Map<string, string | undefined>();
-  for (const p of ownedPaths(layout)) files.set(p, readRepoFile(repo, p));
-  const names = [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])];
-  for (const name of names) files.set(layout.clusterSettingsPath(name), readRepoFile(repo, layout.clusterSettingsPath(name)));
+  files.set(YO_RC, readRepoFile(repo, YO_RC));
+  const storedFirst = loadStored(files.get(YO_RC));
+  const namespaces = [...new Set([...(options.namespaces ?? []), ...(storedFirst?.values.namespace ? [storedFirst.values.namespace] : []), 'cnpg-system'])];
+  for (const p of ownedPaths(layout, namespaces)) files.set(p, readRepoFile(repo, p));
+  const cs = layout.clusterSettings;
+  const names = cs ? [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])] : [];
+  if (cs) for (const name of names) files.set(cs.path(name), readRepoFile(repo, cs.path(name)));
   const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
-  const scan = scanNeeded(layout, files, stored, options) ? scanRepo(repo, new Set(ownedPaths(layout)), options.fluxNames) : undefined;
-  return censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
+  // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
+  // one of its paths is the user's, and is scanned like any other.
+  const own = new Set(stored ? [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))] : []);
+  const scan = scanNeeded(layout, files, stored, options, namespaces) ? scanRepo(repo, own, options.fluxNames) : undefined;
+  const census = censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
+  if (layout.namespaceFolder) census.namespaceStyle = namespaceStyleOf(siblingKustomizations(repo, layout), existsSync(path.join(repo.root, 'kubernetes/components/namespace')));
+  return census;
 }
 
-/** The files of a layout that the generator owns or patches, other than the clusters' settings. */
-export function ownedPaths(layout: Layout): string[] {
-  return [YO_RC, layout.crdsHelmfile, layout.parentKustomization, ...generatedPaths(layout)];
+/** The census with the owned paths of these namespaces read too (apps: paths depend on the namespace). */
+export function withNamespace(census: Census, repo: Repo, namespace: string): Census {
+  const missing = ownedPaths(census.layout, [namespace]).filter((p) => !census.files.has(p));
+  if (missing.length === 0) return census;
+  const files = new Map(census.files);
+  for (const p of missing) files.set(p, readRepoFile(repo, p));
+  return { ...census, files, crdsHelmfile: crdsHelmfileOf(census.layout, files) };
+}
+
+/** The files of a layout that the generator owns or patches for these namespaces, other than the clusters' settings. */
+export function ownedPaths(layout: Layout, namespaces: readonly string[] = ['cnpg-system']): string[] {
+  const out = [YO_RC, ...layout.crds.candidates];
+  for (const ns of namespaces) {
+    out.push(layout.parentKustomization(ns), ...ownedGeneratedPaths(layout, ns));
+    if (layout.namespaceFolder) out.push(`${layout.namespaceFolder.dir(ns)}/namespace.yaml`, `${layout.namespaceFolder.root}/kustomization.yaml`);
+  }
+  return [...new Set(out)];
+}
+
+/** The CRD helmfile a run patches: the first candidate that exists, else (when the layout creates it) the first. */
+export function crdsHelmfileOf(layout: Layout, files: ReadonlyMap<string, string | undefined>): string | undefined {
+  return layout.crds.candidates.find((c) => files.get(c) !== undefined) ?? (layout.crds.createWhenMissing ? layout.crds.candidates[0] : undefined);
+}
+
+/** apps: the namespace folders' pattern, from their kustomization.yaml texts (pure). */
+export function namespaceStyleOf(siblings: ReadonlyMap<string, string>, hasComponent: boolean): 'component' | 'file' {
+  let component = 0;
+  let file = 0;
+  for (const text of siblings.values()) {
+    if (/components\/namespace\b/.test(text)) component++;
+    else if (/^\s*-\s*\.?\/?namespace\.ya?ml\s*$/m.test(text)) file++;
+  }
+  if (component !== file) return component > file ? 'component' : 'file';
+  return hasComponent ? 'component' : 'file';
+}
+
+function siblingKustomizations(repo: Repo, layout: Layout): Map<string, string> {
+  const out = new Map<string, string>();
+  const root = layout.namespaceFolder!.root;
+  let names: string[] = [];
+  try {
+    names = readdirSync(resolveInside(repo, root));
+  } catch {
+    return out;
+  }
+  for (const n of names.sort()) {
+    const p = `${root}/${n}/kustomization.yaml`;
+    try {
+      const t = readRepoFile(repo, p);
+      if (t !== undefined) out.set(p, t);
+    } catch {
+      /* not a namespace folder */
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Layout detection (LAYOUTS.md "Telling them apart"): pure given the files.
+
+const norm = (p: string): string => p.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+
+/**
+ * The layout a repo's files point at. `files`: repo path -> text of the YAML files under kubernetes/ (readLayoutFiles).
+ * apps: a Flux Kustomization whose path is ./kubernetes/apps, or kubernetes/apps/<ns>/<app>/ks.yaml files.
+ * infrastructure: kubernetes/clusters/<c>/cluster-settings.yaml, or a Flux Kustomization path under ./kubernetes/infrastructure.
+ * Neither and no other Flux Kustomization: an empty repo (the default). Both, or only other Flux paths: undecided.
+ */
+export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetection {
+  const evidence: LayoutDetection['evidence'] = { infrastructure: [], apps: [], other: [] };
+  const appKs: string[] = [];
+  for (const [file, text] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (/^kubernetes\/clusters\/[^/]+\/cluster-settings\.ya?ml$/.test(file)) evidence.infrastructure.push(`${file} exists`);
+    if (/^kubernetes\/apps\/[^/]+\/[^/]+\/ks\.ya?ml$/.test(file)) appKs.push(file);
+    if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
+    // Flux's own plumbing (kubernetes/flux/*: sources, repositories) is evidence only when it applies ./kubernetes/apps.
+    const plumbing = file.startsWith('kubernetes/flux/');
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+    } catch {
+      continue;
+    }
+    for (const d of docs) {
+      const o = d as { apiVersion?: unknown; kind?: unknown; spec?: { path?: unknown } } | null;
+      if (!o || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') || o.kind !== 'Kustomization') continue;
+      if (typeof o.spec?.path !== 'string') continue;
+      const p = norm(o.spec.path);
+      if (p === 'kubernetes/apps') evidence.apps.push(`${file} applies ./kubernetes/apps`);
+      else if (p === 'kubernetes/infrastructure' || p.startsWith('kubernetes/infrastructure/')) {
+        if (!evidence.infrastructure.some((e) => e.startsWith(`${file} `))) evidence.infrastructure.push(`${file} applies ./${p}`);
+      } else if (!plumbing && !p.startsWith('kubernetes/apps/') && !p.startsWith('kubernetes/clusters/') && !p.startsWith('kubernetes/flux')) {
+        evidence.other.push(`${file} applies ./${p}`);
+      }
+    }
+  }
+  if (appKs.length > 0) evidence.apps.push(appKs.length === 1 ? `${appKs[0]} exists` : `${appKs.length} kubernetes/apps/*/*/ks.yaml files (${appKs[0]}, ...)`);
+  const apps = evidence.apps.length > 0;
+  const infra = evidence.infrastructure.length > 0;
+  if (apps && !infra) return { name: 'apps', reason: evidence.apps[0], empty: false, evidence };
+  if (infra && !apps) return { name: 'infrastructure', reason: evidence.infrastructure[0], empty: false, evidence };
+  if (apps && infra) return { reason: `both layouts: ${evidence.apps[0]}; ${evidence.infrastructure[0]}`, empty: false, evidence };
+  if (evidence.other.length > 0) return { reason: `neither layout: ${evidence.other.slice(0, 2).join('; ')}`, empty: false, evidence };
+  return { name: 'infrastructure', reason: 'no Flux layout found: the default', empty: true, evidence };
+}
+
+/** The YAML files under kubernetes/ that detection reads (a bounded walk), by repo path. */
+export function readLayoutFiles(repo: Repo): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(repo.root, rel));
+    } catch {
+      return;
+    }
+    for (const n of names.sort()) {
+      if (n.startsWith('.')) continue;
+      const r = `${rel}/${n}`;
+      let st;
+      try {
+        st = statSync(path.join(repo.root, r));
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (depth < 6) walk(r, depth + 1);
+      } else if (/\.ya?ml$/.test(n) && st.size < 1_000_000) {
+        try {
+          const t = readRepoFile(repo, r);
+          if (t !== undefined) out.set(r, t);
+        } catch {
+          /* unreadable: not evidence */
+        }
+      }
+    }
+  };
+  walk('kubernetes', 1);
+  return out;
+}
+
+/**
+ * The layout of this run: --layout, else what the repo points at, else the stored one, else the default for an
+ * empty repo. A repo that points at both layouts or at something else, with no --layout and nothing stored, is
+ * refused (InputError: exit 2, nothing written).
+ */
+export function chooseLayout(flag: LayoutName | undefined, stored: LayoutName | undefined, detection: LayoutDetection): { value: LayoutName; source: 'flag' | 'repo' | 'stored' | 'default'; file?: string } {
+  if (flag) return { value: flag, source: 'flag' };
+  if (detection.name && !detection.empty) return { value: detection.name, source: 'repo', file: detection.reason };
+  if (stored) return { value: stored, source: 'stored' };
+  if (detection.empty) return { value: 'infrastructure', source: 'default' };
+  throw new InputError(
+    `cannot tell this repo's layout (${detection.reason}); looked for a Flux Kustomization with path ./kubernetes/apps or kubernetes/apps/*/*/ks.yaml (apps), ` +
+      `and kubernetes/clusters/*/cluster-settings.yaml or a ./kubernetes/infrastructure path (infrastructure); rerun with --layout ${LAYOUT_NAMES.join(' or --layout ')}`,
+  );
+}
+
+/** apps: the chart version in the app's ocirepository.yaml (spec.ref.tag), as found. */
+export function ociTagOf(census: Census, namespace: string): VersionFound | undefined {
+  if (census.layout.versionHome !== 'ocirepository') return undefined;
+  const part = census.layout.parts(namespace, 'none')[0];
+  const file = `${part.dir}/ocirepository.yaml`;
+  const text = census.files.get(file);
+  if (text === undefined) return undefined;
+  let tag: unknown;
+  try {
+    tag = (parseYaml(text) as { spec?: { ref?: { tag?: unknown } } } | null)?.spec?.ref?.tag;
+  } catch {
+    return undefined;
+  }
+  return typeof tag === 'string' ? versionFound(file, tag) : undefined;
 }
 
 /**
@@ -138,12 +342,14 @@ export function censusOf(
   fluxKustomizations?: Set<string>,
   scan?: RepoScan,
 ): Census {
-  const crdsText = files.get(layout.crdsHelmfile);
-  const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, layout.crdsHelmfile);
+  const crdsFile = crdsHelmfileOf(layout, files);
+  const crdsText = crdsFile === undefined || layout.crds.style !== 'versioned' ? undefined : files.get(crdsFile);
+  const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, crdsFile!);
   const census: Census = {
     layout,
+    crdsHelmfile: crdsFile,
     clusters: [],
-    crds: crdsRaw === undefined ? undefined : versionFound(layout.crdsHelmfile, crdsRaw),
+    crds: crdsRaw === undefined ? undefined : versionFound(crdsFile!, crdsRaw),
     stored: loadStored(files.get(YO_RC)),
     files: new Map(files),
     fluxKustomizations,
@@ -155,8 +361,14 @@ export function censusOf(
   return census;
 }
 
+/** A cluster's settings file (only layouts with cluster settings have clusters). */
+function settingsPath(layout: Layout, name: string): string {
+  if (!layout.clusterSettings) throw new Error(`internal error: the ${layout.name} layout has no cluster settings`);
+  return layout.clusterSettings.path(name);
+}
+
 function addCluster(census: Census, name: string): void {
-  const file = census.layout.clusterSettingsPath(name);
+  const file = settingsPath(census.layout, name);
   const c = clusterCensus(census.layout, name, file, census.files.get(file));
   if (c.error) census.warnings.push(`${c.error.message} (skipped in the version census)`);
   census.clusters.push(c);
@@ -164,11 +376,12 @@ function addCluster(census: Census, name: string): void {
 
 /** The census with these clusters read too (those it already holds are kept as read). */
 export function withClusters(census: Census, repo: Repo, names: readonly string[]): Census {
+  if (!census.layout.clusterSettings) return census;
   const missing = [...new Set(names)].filter((n) => !census.clusters.some((c) => c.name === n));
   if (missing.length === 0) return census;
   const next: Census = { ...census, clusters: [...census.clusters], files: new Map(census.files), warnings: [...census.warnings] };
   for (const name of missing) {
-    next.files.set(census.layout.clusterSettingsPath(name), readRepoFile(repo, census.layout.clusterSettingsPath(name)));
+    next.files.set(settingsPath(census.layout, name), readRepoFile(repo, settingsPath(census.layout, name)));
     addCluster(next, name);
   }
   return next;
@@ -176,20 +389,21 @@ export function withClusters(census: Census, repo: Repo, names: readonly string[
 
 /** The census entry of a cluster, or a missing one when the census did not read it. */
 export function clusterOf(census: Census, name: string): ClusterCensus {
-  const file = census.layout.clusterSettingsPath(name);
+  const file = settingsPath(census.layout, name);
   return census.clusters.find((c) => c.name === name) ?? { name, file, exists: false, data: {} };
 }
 
 /** Names of the folders under the layout's clusters folder that hold a settings file, sorted. */
 function listClusters(repo: Repo, layout: Layout): string[] {
-  const dir = resolveInside(repo, layout.clustersDir);
+  const cs = layout.clusterSettings!;
+  const dir = resolveInside(repo, cs.dir);
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return [];
   }
-  return names.filter((n) => existsSync(path.join(repo.root, layout.clusterSettingsPath(n)))).sort();
+  return names.filter((n) => existsSync(path.join(repo.root, cs.path(n)))).sort();
 }
 
 function clusterCensus(layout: Layout, name: string, file: string, text: string | undefined): ClusterCensus {
@@ -202,7 +416,7 @@ function clusterCensus(layout: Layout, name: string, file: string, text: string 
     c.error = e;
     return c;
   }
-  const vars = layout.clusterVars;
+  const vars = layout.clusterSettings!.vars;
   if (c.data[vars.chartVersion] !== undefined) c.version = versionFound(file, c.data[vars.chartVersion]);
   if (c.data[vars.replicas] !== undefined) c.replicas = valueFound('replicas', c.data[vars.replicas]);
   if (c.data[vars.storageClass] !== undefined) c.storageClass = valueFound('storageClass', c.data[vars.storageClass]);

@@ -4,15 +4,18 @@
  */
 import type { Resolution } from './answers.js';
 import type { ClusterOverrides } from './census.js';
-import { parseYoRc } from './census.js';
-import { GENERATED_FILES, type GeneratedFile, type Layout, YO_RC, generatedPaths } from './layout.js';
+import { crdsHelmfileOf, parseYoRc } from './census.js';
+import { type Layout, YO_RC, generatedFiles, ownedGeneratedPaths } from './layout.js';
 import { hasConflictMarkers, merge3, takeGeneratorSide } from './merge.js';
 import { PACKAGE_NAME } from './meta.js';
 import { patchClusterSettings } from './patch/cluster-settings.js';
 import { patchCrdsHelmfile, readCrdsHelmfileNamespace } from './patch/crds-helmfile.js';
-import { addKustomizationResource } from './patch/kustomization-list.js';
+import { addCrdsRelease } from './patch/crds-releases.js';
+import { addKustomizationResource, removeKustomizationResource } from './patch/kustomization-list.js';
+import { yamlScalar } from './yaml-scalar.js';
 import { renderTemplate } from './render.js';
-import type { Answers, Monitoring } from './settings.js';
+import { type Answers, SETTINGS, appliesIn } from './settings.js';
+import type { RunUpgrade } from './upgrade-run.js';
 import { compareVersions, describeChart, operatorVersionOf } from './versions.js';
 
 export type FileStatus = 'created' | 'updated' | 'merged' | 'conflicted' | 'unchanged' | 'deleted-by-user' | 'removed';
@@ -33,6 +36,8 @@ export interface Plan {
   /** Paths whose content changes on disk. */
   writes: FileChange[];
   conflicted: FileChange[];
+  /** The chart moves of the run and their upgrade plans (issue 13; set by run.ts's prepare). */
+  upgrades?: RunUpgrade[];
 }
 
 export interface PlanInput {
@@ -47,25 +52,88 @@ export interface PlanInput {
   /** True when the repo already had our answers or generated files. */
   existing: boolean;
   force: boolean;
-}
-
-function fileNamesFor(monitoring: Monitoring): GeneratedFile[] {
-  return GENERATED_FILES.filter((f) => monitoring !== 'none' || (f !== 'podmonitor.yaml' && f !== 'prometheusrule.yaml'));
+  /** Lines for the commit body under the summary: the crossed operator releases and their hazard tags (upgrade-run.ts). */
+  upgradeLines?: string[];
+  /** The CRD helmfile to patch (census.crdsHelmfile); default: the layout's first candidate that exists. */
+  crdsHelmfile?: string;
+  /** apps: how a new namespace folder gets its Namespace (census.namespaceStyle). */
+  namespaceStyle?: 'component' | 'file';
+  /** The namespace of the stored answers (its generated paths are no longer generated when it changed). */
+  previousNamespace?: string;
 }
 
 /** Render every generated file for these answers: repo path -> content. */
 export function renderGenerated(answers: Answers, layout: Layout): Map<string, string> {
-  const names = fileNamesFor(answers.monitoring);
-  const data = {
-    namespace: answers.namespace,
-    monitoring: answers.monitoring,
-    dependsOn: answers.dependsOn,
-    resources: names.filter((n) => n !== 'kustomization.yaml' && n !== 'ks.yaml'),
-    monitoringLabels: answers.monitoringLabels,
-    inplaceUpdates: answers.inplaceUpdates,
-  };
+  const parts = layout.parts(answers.namespace, answers.monitoring);
   const out = new Map<string, string>();
-  for (const name of names) out.set(layout.generatedPath(name), renderTemplate(`${name}.ejs`, data));
+  for (const spec of generatedFiles(layout, answers.namespace, answers.monitoring)) {
+    const part = parts.find((p) => p.name === spec.part)!;
+    const operator = parts[0];
+    const data = {
+      namespace: answers.namespace,
+      monitoring: answers.monitoring,
+      dependsOn: answers.dependsOn,
+      resources: part.resources.filter((f) => f !== 'namespace.yaml' || layout.writesNamespace),
+      monitoringLabels: answers.monitoringLabels,
+      inplaceUpdates: answers.inplaceUpdates,
+      clustersRolloutDelay: answers.clustersRolloutDelay,
+      instancesRolloutDelay: answers.instancesRolloutDelay,
+      layout: layout.name,
+      replicas: answers.replicas,
+      chartVersion: answers.chartVersion,
+      flux: (spec.holds ?? []).map((name) => {
+        const p = parts.find((x) => x.name === name)!;
+        return { name: p.fluxName, path: `./${p.dir}`, part: p.name, dependsOn: name === 'operator' ? answers.dependsOn : [operator.fluxName] };
+      }),
+    };
+    out.set(spec.path, renderTemplate(`${spec.template}.ejs`, data));
+  }
+  return out;
+}
+
+const PSA_LABELS = ['pod-security.kubernetes.io/enforce', 'pod-security.kubernetes.io/audit', 'pod-security.kubernetes.io/warn'];
+
+/** apps: a new namespace folder, after its siblings' pattern: kustomization.yaml (and namespace.yaml), with PSA labels. */
+function namespaceFolder(layout: Layout, namespace: string, style: 'component' | 'file'): Map<string, string> {
+  const nf = layout.namespaceFolder!;
+  const dir = nf.dir(namespace);
+  const ns = yamlScalar(namespace, 'plain-or-double');
+  const labels = PSA_LABELS.map((l) => `${l}: restricted`);
+  const entries = layout.parentEntries(namespace, 'none');
+  const out = new Map<string, string>();
+  if (style === 'component') {
+    out.set(
+      `${dir}/kustomization.yaml`,
+      [
+        '---',
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        `namespace: ${ns}`,
+        'components:',
+        `  - ${nf.component}`,
+        'resources:',
+        ...entries.map((e) => `  - ${e}`),
+        'patches:',
+        '  # Pod Security Admission "restricted": the operator needs no privileged containers.',
+        '  - target:',
+        '      kind: Namespace',
+        '    patch: |-',
+        '      apiVersion: v1',
+        '      kind: Namespace',
+        '      metadata:',
+        '        name: _',
+        '        labels:',
+        ...labels.map((l) => `          ${l}`),
+        '',
+      ].join('\n'),
+    );
+  } else {
+    out.set(`${dir}/kustomization.yaml`, ['---', 'apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', `namespace: ${ns}`, 'resources:', '  - ./namespace.yaml', ...entries.map((e) => `  - ${e}`), ''].join('\n'));
+    out.set(
+      `${dir}/namespace.yaml`,
+      ['---', 'apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '  annotations:', '    kustomize.toolkit.fluxcd.io/prune: disabled', '  labels:', ...labels.map((l) => `    ${l}`), ''].join('\n'),
+    );
+  }
   return out;
 }
 
@@ -75,7 +143,9 @@ export function renderGenerated(answers: Answers, layout: Layout): Map<string, s
  * exceptions. The previous generator version reads the shared keys and ignores `clusters`.
  */
 export function storedSection(answers: Answers, generatorVersion: string, exceptions: Record<string, ClusterOverrides> = {}): Record<string, unknown> {
-  return { ...answers, generatorVersion, ...(Object.keys(exceptions).length > 0 ? { clusters: exceptions } : {}) };
+  // A setting that means nothing in this layout (apps: cluster, storageClass) is not stored.
+  const kept = Object.fromEntries(SETTINGS.filter((s) => appliesIn(s.key, answers.layout)).map((s) => [s.key, answers[s.key]]));
+  return { ...kept, generatorVersion, ...(Object.keys(exceptions).length > 0 ? { clusters: exceptions } : {}) };
 }
 
 /** Update our section of .yo-rc.json, keeping every other generator's section. */
@@ -93,6 +163,7 @@ export function patchYoRc(text: string | undefined, section: Record<string, unkn
 /** `Replicas: 2`, or one line per cluster when the target clusters differ. */
 function perClusterLines(label: string, clusters: Resolution['clusters'], value: (c: Resolution['clusters'][number]) => string): string[] {
   const values = clusters.map(value);
+  if (values.length === 0) return [];
   if (values.every((v) => v === values[0])) return [`${label}: ${values[0]}`];
   return [`${label} (per cluster):`, ...clusters.map((c, i) => `  ${c.name}: ${values[i]}`)];
 }
@@ -109,14 +180,15 @@ function commitMessage(input: PlanInput): string {
       ` (operator ${operatorVersionOf(previousVersion) ?? 'unknown'} -> ${operatorVersionOf(chart) ?? 'unknown'})`;
   } else subject = 'chore(databases): update CloudNativePG operator manifests';
   const body = [
-    ...perClusterLines('Replicas', clusters, (c) => String(c.replicas.value)),
+    ...(clusters.length === 0 ? [`Replicas: ${answers.replicas}`] : perClusterLines('Replicas', clusters, (c) => String(c.replicas.value))),
     `Chart: cloudnative-pg ${describeChart(chart)}`,
     `Namespace: ${answers.namespace}`,
-    `Clusters: ${answers.cluster.join(', ')}`,
+    ...(input.layout.clusterSettings ? [`Clusters: ${answers.cluster.join(', ')}`] : []),
     `Monitoring: ${answers.monitoring}`,
   ];
   const storage = perClusterLines('Storage class', clusters, (c) => c.storageClass.value);
   if (storage.length > 1) body.push(...storage);
+  if (input.upgradeLines?.length) body.push('', ...input.upgradeLines);
   return `${subject}\n\n${body.join('\n')}\n\nGenerated-by: ${PACKAGE_NAME} ${input.generatorVersion}\n`;
 }
 
@@ -179,17 +251,57 @@ export function makePlan(input: PlanInput): Plan {
   const changes: FileChange[] = [];
 
   const rendered = renderGenerated(answers, layout);
-  for (const path of generatedPaths(layout)) {
+  const namespaces = [answers.namespace, ...(input.previousNamespace && input.previousNamespace !== answers.namespace ? [input.previousNamespace] : [])];
+  const candidates = [...new Set([...rendered.keys(), ...namespaces.flatMap((ns) => ownedGeneratedPaths(layout, ns))])];
+  const gone = new Set<string>();
+  for (const path of candidates) {
     const change = planGenerated(path, rendered.get(path), input);
     if (change) changes.push(change);
+    if (change?.status === 'removed' || (!rendered.has(path) && files.get(path) === undefined)) gone.add(path);
     if (change?.note && change.status !== 'conflicted') warnings.push(`${path}: ${change.note}`);
   }
 
-  const parent = files.get(layout.parentKustomization);
-  changes.push(patched(layout.parentKustomization, parent, addKustomizationResource(parent, layout.parentKustomization, layout.parentEntry)));
+  // The parent kustomization lists each Flux Kustomization file; an entry whose file is gone is taken out.
+  const parentPath = layout.parentKustomization(answers.namespace);
+  let parent = files.get(parentPath);
+  if (parent === undefined && layout.namespaceFolder) {
+    // apps: a new namespace folder, after its siblings' pattern.
+    for (const [p, text] of namespaceFolder(layout, answers.namespace, input.namespaceStyle ?? 'component')) {
+      if (p === parentPath) parent = text;
+      else if (files.get(p) === undefined) changes.push(patched(p, undefined, text));
+    }
+    const rootK = `${layout.namespaceFolder.root}/kustomization.yaml`;
+    const rootText = files.get(rootK);
+    if (rootText !== undefined) changes.push(patched(rootK, rootText, addKustomizationResource(rootText, rootK, `./${answers.namespace}`)));
+  } else if (layout.namespaceFolder && parent !== undefined) {
+    const nsFile = files.get(`${layout.namespaceFolder.dir(answers.namespace)}/namespace.yaml`) ?? '';
+    const lacking = PSA_LABELS.filter((l) => !parent!.includes(l) && !nsFile.includes(l));
+    if (lacking.length > 0) warnings.push(`namespace ${answers.namespace} (${parentPath}) lacks the Pod Security Admission label(s) ${lacking.map((l) => `${l}=restricted`).join(', ')}; add them if the operator should run under "restricted"`);
+  }
+  let parentAfter = parent;
+  const fileOf = (entry: string): string => `${parentPath.replace(/[^/]+$/, '')}${entry.replace(/^\.\//, '')}`;
+  const exists = (p: string): boolean => {
+    const c = changes.find((x) => x.path === p);
+    return c ? c.after !== undefined : files.get(p) !== undefined;
+  };
+  // An entry is listed only when its file will exist (kustomize fails on a missing resource).
+  for (const entry of layout.parentEntries(answers.namespace, answers.monitoring)) {
+    if (exists(fileOf(entry))) parentAfter = addKustomizationResource(parentAfter, parentPath, entry);
+  }
+  for (const entry of layout.parentEntries(answers.namespace, 'victoria-metrics')) {
+    if (gone.has(fileOf(entry))) parentAfter = removeKustomizationResource(parentAfter, parentPath, entry);
+  }
+  changes.push(patched(parentPath, files.get(parentPath), parentAfter!));
+  for (const ns of namespaces.slice(1)) {
+    // apps: the namespace moved; the old namespace folder stops listing the removed ks.yaml.
+    const old = layout.parentKustomization(ns);
+    const oldText = files.get(old);
+    const entries = layout.parentEntries(ns, 'victoria-metrics').filter((e) => gone.has(`${old.replace(/[^/]+$/, '')}${e.replace(/^\.\//, '')}`));
+    if (oldText !== undefined && entries.length > 0) changes.push(patched(old, oldText, entries.reduce<string | undefined>((t, e) => removeKustomizationResource(t, old, e), oldText)!));
+  }
 
-  const vars = layout.clusterVars;
-  for (const cluster of resolution.clusters) {
+  const vars = layout.clusterSettings?.vars ?? { chartVersion: '', replicas: '', storageClass: '' };
+  for (const cluster of layout.clusterSettings ? resolution.clusters : []) {
     const before = files.get(cluster.file);
     const values = {
       [vars.chartVersion]: answers.chartVersion,
@@ -199,12 +311,18 @@ export function makePlan(input: PlanInput): Plan {
     changes.push(patched(cluster.file, before, patchClusterSettings(before, cluster.file, values)));
   }
 
-  const crds = files.get(layout.crdsHelmfile);
-  // A new release follows the chosen namespace; an existing one keeps its own (never moved silently).
-  changes.push(patched(layout.crdsHelmfile, crds, patchCrdsHelmfile(crds, layout.crdsHelmfile, answers.chartVersion, answers.namespace)));
-  const crdsNamespace = crds === undefined ? undefined : readCrdsHelmfileNamespace(crds, layout.crdsHelmfile);
-  if (crdsNamespace !== undefined && crdsNamespace !== answers.namespace) {
-    warnings.push(`${layout.crdsHelmfile}: the cloudnative-pg release stays in namespace ${crdsNamespace} (the operator goes to ${answers.namespace}); change it there if you want them to match`);
+  const crdsPath = input.crdsHelmfile ?? crdsHelmfileOf(layout, files);
+  if (crdsPath === undefined) {
+    warnings.push(`no CRD helmfile found (looked for ${layout.crds.candidates.join(', ')}): nothing seeds the CloudNativePG CRDs before Flux; the HelmRelease installs them`);
+  } else {
+    const crds = files.get(crdsPath);
+    // A new release follows the chosen namespace; an existing one keeps its own (never moved silently).
+    const after = layout.crds.style === 'versioned' ? patchCrdsHelmfile(crds, crdsPath, answers.chartVersion, answers.namespace) : addCrdsRelease(crds!, crdsPath, answers.namespace);
+    changes.push(patched(crdsPath, crds, after));
+    const crdsNamespace = crds === undefined || layout.crds.style !== 'versioned' ? undefined : readCrdsHelmfileNamespace(crds, crdsPath);
+    if (crdsNamespace !== undefined && crdsNamespace !== answers.namespace) {
+      warnings.push(`${crdsPath}: the cloudnative-pg release stays in namespace ${crdsNamespace} (the operator goes to ${answers.namespace}); change it there if you want them to match`);
+    }
   }
 
   const yoRc = files.get(YO_RC);

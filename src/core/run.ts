@@ -5,20 +5,22 @@
  * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
 import { type Resolution, clusterRefusal, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
-import { fluxKustomizationRefusal, fluxKustomizationsIn, installRefusal } from './detect.js';
-import { checkWritable } from './preflight.js';
-import { formatSummary, summarize } from './summary.js';
-import { type Census, clusterOf, readRepo, withClusters } from './census.js';
+import { type Census, chooseLayout, clusterOf, detectLayout, loadStored, readLayoutFiles, readRepo, withClusters, withNamespace } from './census.js';
+import { fluxKustomizationRefusal, installRefusal } from './detect.js';
 import { FileError, InputError, RunFailure, exitCodeOf } from './errors.js';
-import { DEFAULT_LAYOUT, type Layout, YO_RC, generatedPaths } from './layout.js';
+import { LAYOUTS, type Layout, YO_RC, ownedGeneratedPaths } from './layout.js';
 import { type Plan, makePlan, renderGenerated } from './plan.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
+import { checkWritable } from './preflight.js';
 import { type Repo, gitBlocker, lastGeneratedFiles, openRepo, readRepoFile } from './repo.js';
-import { type Answers, DEFAULT_ANSWERS, type RunOptions, SETTINGS, type SettingKey, parseSetting } from './settings.js';
+import { type Answers, DEFAULT_ANSWERS, type RunOptions, SETTINGS, type SettingKey, appliesIn, parseSetting } from './settings.js';
+import { formatSummary, summarize } from './summary.js';
 import { parse as parseYaml } from 'yaml';
 import { applyWrites, withRepoLock } from './apply.js';
 import { commitPaths } from './git-commit.js';
 import { type PendingEntry, type Pending, clearPending, commitRefusal, contentHash, inspectPaths, isDirty, isPendingOurs, readPending, recordPending, uncommittedPaths } from './git-guard.js';
+import { planOnly, planOnlyLines, runUpgrades, upgradeCommitLines, upgradeJson, upgradeLines } from './upgrade-run.js';
+import { planJson } from './upgrade.js';
 
 /** Setting values given on the command line, already parsed by the door (parseSetting); the core does not parse them again. */
 export type Flags = Partial<Answers>;
@@ -52,12 +54,6 @@ export interface RunResult {
   commit?: string;
 }
 
-// The layout of this run, and the names the check() and write() bodies below use.
-const LAYOUT: Layout = DEFAULT_LAYOUT;
-const CRDS_HELMFILE = LAYOUT.crdsHelmfile;
-const OPERATOR_DIR = LAYOUT.operatorDir;
-const VERSION_KEY = LAYOUT.clusterVars.chartVersion;
-const clusterSettingsPath = LAYOUT.clusterSettingsPath;
 
 /** Both phases at once (the bin). */
 export async function run(req: RunRequest): Promise<RunResult> {
@@ -116,35 +112,64 @@ async function promptFor(req: RunRequest, r: Resolution, keys: SettingKey[], cen
 
 /** Bases for the 3-way merge: the stored answers rendered by this same generator version are exact; after an
  *  upgrade of the generator, the files of its last commit are. */
-function mergeBases(repo: Repo, census: Census, generatorVersion: string): Map<string, string> {
+function mergeBases(repo: Repo, census: Census, answers: Answers, generatorVersion: string): Map<string, string> {
+  const layout = census.layout;
   const stored = census.stored;
-  const paths = generatedPaths(LAYOUT);
-  const complete = stored !== undefined && SETTINGS.every((s) => s.key in stored.values);
-  if (complete && stored.generatorVersion === generatorVersion) return renderGenerated(stored.values as Answers, LAYOUT);
+  const storedNs = stored?.values.namespace ?? answers.namespace;
+  const paths = [...new Set([...ownedGeneratedPaths(layout, answers.namespace), ...ownedGeneratedPaths(layout, storedNs)])];
+  // Settings that do not apply in this layout are not stored; the rendering does not read them.
+  const complete = stored !== undefined && SETTINGS.every((s) => s.key in stored.values || s.key === 'layout' || s.key === 'cluster' || s.key === 'storageClass');
+  const storedAnswers = { ...answers, ...stored?.values, layout: layout.name } as Answers;
+  if (complete && stored.generatorVersion === generatorVersion) return renderGenerated(storedAnswers, layout);
   if (!stored && !paths.some((p) => census.files.get(p) !== undefined)) return new Map();
-  const last = lastGeneratedFiles(repo, LAYOUT.operatorDir, paths);
-  return last.size === 0 && complete ? renderGenerated(stored.values as Answers, LAYOUT) : last;
+  // After a generator upgrade, the files of its last commit are the bases: they include files this version no
+  // longer writes (the monitoring files the one-folder version kept in operator/), and a file of a new part has none.
+  const last = lastGeneratedFiles(repo, layout.appDir(storedNs), paths);
+  return last.size === 0 && complete ? renderGenerated(storedAnswers, layout) : last;
+}
+
+/** Names of the Flux Kustomizations a layout writes (one per part; the names do not depend on other answers). */
+function fluxNamesOf(layout: Layout, namespace: string): string[] {
+  return layout.parts(namespace, 'victoria-metrics').map((p) => p.fluxName);
 }
 
 /** Phase 1: census, answers (with prompts when interactive), plan. Writes nothing. */
 export async function prepare(req: RunRequest): Promise<Prepared> {
   const { options, flags } = req;
   const repo = openRepo(req.cwd);
-  // The Flux Kustomizations the generator writes (their names do not depend on the answers), for the scan to look up.
-  const fluxNames = [...renderGenerated({ ...DEFAULT_ANSWERS, monitoring: 'victoria-metrics' }, LAYOUT)].flatMap(([p, t]) => fluxKustomizationsIn(p, t).map((k) => k.name));
-  let census = readRepo(repo, LAYOUT, { clusters: flags.cluster, dependsOn: flags.dependsOn, monitoring: flags.monitoring, monitoringLabels: flags.monitoringLabels, fluxNames });
+  // The layout first (every path depends on it): --layout, else the repo's files, else the stored one.
+  const detection = detectLayout(readLayoutFiles(repo));
+  const layoutChoice = chooseLayout(flags.layout, loadStored(readRepoFile(repo, YO_RC))?.values.layout, detection);
+  const LAYOUT: Layout = LAYOUTS[layoutChoice.value];
+  // The Flux Kustomizations the generator writes, for the scan to look up in the same git grep.
+  const fluxNames = fluxNamesOf(LAYOUT, flags.namespace ?? loadStored(readRepoFile(repo, YO_RC))?.values.namespace ?? DEFAULT_ANSWERS.namespace);
+  let census: Census = {
+    ...readRepo(repo, LAYOUT, {
+      clusters: flags.cluster,
+      dependsOn: flags.dependsOn,
+      namespaces: flags.namespace ? [flags.namespace] : [],
+      monitoring: flags.monitoring,
+      monitoringLabels: flags.monitoringLabels,
+      fluxNames,
+    }),
+    detection,
+  };
   // Another install of the chart in the repo: refused before any question is asked.
   const existing = installRefusal(census.scan.installs);
   if (existing) throw new InputError(existing);
+  if (LAYOUT.fluxRoot && detection.evidence.apps.length === 0) {
+    census.warnings.push(`--layout ${LAYOUT.name}: no Flux Kustomization in this repo applies ./kubernetes/apps (looked in ${LAYOUT.fluxRoot} and kubernetes/); nothing will apply what is written until one does`);
+  }
   const resolve = (prompted: Partial<Answers>): Resolution => {
     const first = resolveAnswers(flags, census.stored, census, prompted, options);
     const before = census;
     census = withClusters(census, repo, first.answers.cluster);
+    census = withNamespace(census, repo, first.answers.namespace);
     return census === before ? first : resolveAnswers(flags, census.stored, census, prompted, options);
   };
   let prompted: Partial<Answers> = {};
   let resolution = resolve(prompted);
-  if (req.ask && !options.check) {
+  if (req.ask && !options.check && !options.plan) {
     // The clusters first: the other suggestions come from the chosen clusters' settings.
     prompted = await promptFor(req, resolution, ['cluster'], census);
     resolution = resolve(prompted);
@@ -152,32 +177,43 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
     resolution = resolve(prompted);
   }
   const { answers } = resolution;
+  const upgrades = options.plan ? [] : runUpgrades(census, resolution, options);
   // A cluster the repo does not have, in a repo that has clusters: a typo, unless --new-cluster.
   const unknownCluster = clusterRefusal(census, resolution, options);
   if (unknownCluster) throw unknownCluster;
 
-  const bases = mergeBases(repo, census, req.generatorVersion);
+  const bases = mergeBases(repo, census, answers, req.generatorVersion);
   const plan = makePlan({
     resolution,
     layout: LAYOUT,
     generatorVersion: req.generatorVersion,
     files: census.files,
     bases,
-    existing: census.stored !== undefined || generatedPaths(LAYOUT).some((p) => census.files.get(p) !== undefined),
+    existing: census.stored !== undefined || ownedGeneratedPaths(LAYOUT, answers.namespace).some((p) => census.files.get(p) !== undefined),
     force: options.force,
+    upgradeLines: upgradeCommitLines(upgrades),
+    crdsHelmfile: census.crdsHelmfile,
+    namespaceStyle: census.namespaceStyle,
+    previousNamespace: census.stored?.values.namespace,
   });
   plan.warnings.unshift(...census.warnings, ...resolution.warnings);
+  plan.upgrades = upgrades;
   // Never rename or replace a Flux Kustomization the generator did not write (--force included).
   const fluxRefusal = fluxKustomizationRefusal(repo, plan, bases, census.scanned ? census.scan : undefined);
   if (fluxRefusal) throw new InputError(fluxRefusal);
 
-  if (!options.json && !options.check) {
+  if (!options.json && !options.check && !options.plan) {
+    const width = Math.max(...SETTINGS.map((s) => s.key.length)) + 1;
     for (const s of SETTINGS) {
+      if (!appliesIn(s.key, answers.layout)) continue;
       const r = resolution.settings[s.key];
-      req.out(`${s.key.padEnd(13)}= ${s.show(answers[s.key] as never) || '(none)'}  (${r.source}${r.detail ? `: ${r.detail}` : ''})`);
+      // The layout's source names what decided it (`repo: kubernetes/flux/cluster/ks.yaml applies ./kubernetes/apps`).
+      const source = s.key === 'layout' && r.file ? `${r.source}: ${r.file}` : `${r.source}${r.detail ? `: ${r.detail}` : ''}`;
+      req.out(`${s.key.padEnd(width)}= ${s.show(answers[s.key] as never) || '(none)'}  (${source})`);
     }
   }
   for (const w of plan.warnings) req.err(`warning: ${w}`);
+  if (!options.json) for (const line of upgradeLines(upgrades, answers)) req.out(line);
 
   const final = census;
   const settingsOf = (cluster: string): Record<string, string> => {
@@ -190,6 +226,11 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
 
 /** Phase 2: check, preview, or write and commit. */
 export async function execute(req: RunRequest, p: Prepared): Promise<RunResult> {
+  if (req.options.plan) {
+    const upgrade = planOnly(p.resolution, req.options);
+    for (const line of req.options.json ? [JSON.stringify(planJson(upgrade), null, 2)] : planOnlyLines(upgrade, p.answers)) req.out(line);
+    return { exitCode: 0, plan: p.plan, answers: p.answers };
+  }
   if (req.options.check) return check(req, p);
   if (req.options.dryRun) return dryRun(req, p);
   return withRepoLock(p.repo, () => write(req, p.repo, p.plan, p.answers));
@@ -199,7 +240,7 @@ function report(req: RunRequest, plan: Plan, extra: Record<string, unknown>): vo
   if (req.options.json) {
     req.out(
       JSON.stringify(
-        { ...extra, files: plan.changes.map((c) => ({ path: c.path, status: c.status, ...(c.note ? { note: c.note } : {}) })), warnings: plan.warnings },
+        { ...extra, ...(plan.upgrades?.length ? { upgrade: upgradeJson(plan.upgrades) } : {}), files: plan.changes.map((c) => ({ path: c.path, status: c.status, ...(c.note ? { note: c.note } : {}) })), warnings: plan.warnings },
         null,
         2,
       ),
@@ -243,15 +284,18 @@ async function dryRun(req: RunRequest, { repo, plan, answers }: Prepared): Promi
   return { exitCode, plan, answers };
 }
 
-function check(req: RunRequest, { repo, plan, answers, clusters, files, settingsOf }: Prepared): RunResult {
+function check(req: RunRequest, { repo, plan, answers, clusters, files, settingsOf, census }: Prepared): RunResult {
   const problems: string[] = [];
+  const layout = census.layout;
   // Every place that carries the chart version must agree with the stored answers.
-  const crds = files.get(CRDS_HELMFILE);
-  const crdsVersion = crds === undefined ? undefined : readCrdsHelmfileVersion(crds, CRDS_HELMFILE);
+  const CRDS_HELMFILE = census.crdsHelmfile;
+  const crds = CRDS_HELMFILE === undefined || layout.crds.style !== 'versioned' ? undefined : files.get(CRDS_HELMFILE);
+  const crdsVersion = crds === undefined ? undefined : readCrdsHelmfileVersion(crds, CRDS_HELMFILE!);
   if (crdsVersion !== undefined && crdsVersion !== answers.chartVersion) {
     problems.push(`${CRDS_HELMFILE}: the cloudnative-pg release is at ${crdsVersion}, expected ${answers.chartVersion}`);
   }
-  const ociPath = `${OPERATOR_DIR}/ocirepository.yaml`;
+  // The version's home in apps: the app's ocirepository.yaml spec.ref.tag, literal.
+  const ociPath = `${layout.parts(answers.namespace, 'none')[0].dir}/ocirepository.yaml`;
   const oci = files.get(ociPath);
   if (oci !== undefined) {
     let tag: unknown;
@@ -260,7 +304,8 @@ function check(req: RunRequest, { repo, plan, answers, clusters, files, settings
     } catch {
       tag = undefined;
     }
-    if (tag !== '${CNPG_OPERATOR_VERSION}' && tag !== answers.chartVersion) {
+    if (!layout.fluxVars && tag !== answers.chartVersion) problems.push(`${ociPath}: spec.ref.tag is ${JSON.stringify(tag)}, expected ${answers.chartVersion}`);
+    else if (layout.fluxVars && tag !== '${CNPG_OPERATOR_VERSION}' && tag !== answers.chartVersion) {
       problems.push(`${ociPath}: spec.ref.tag is ${JSON.stringify(tag)}, expected "\${CNPG_OPERATOR_VERSION}" (or ${answers.chartVersion})`);
     }
   }
@@ -268,15 +313,16 @@ function check(req: RunRequest, { repo, plan, answers, clusters, files, settings
     if (c.path === YO_RC || c.status === 'unchanged') continue;
     problems.push(`${c.path}: ${c.status === 'created' ? 'missing' : c.status === 'deleted-by-user' ? 'deleted' : 'differs from what the stored answers generate'}`);
   }
-  for (const c of clusters) {
+  const cs = layout.clusterSettings;
+  for (const c of cs ? clusters : []) {
     let v: string | undefined;
     try {
-      v = settingsOf(c)[VERSION_KEY];
+      v = settingsOf(c)[cs!.vars.chartVersion];
     } catch {
       continue;
     }
     if (v !== undefined && v !== answers.chartVersion) {
-      problems.push(`${clusterSettingsPath(c)}: cluster ${c} is on chart ${v}, expected ${answers.chartVersion}`);
+      problems.push(`${cs!.path(c)}: cluster ${c} is on chart ${v}, expected ${answers.chartVersion}`);
     }
   }
   // Generated and patched files that git does not have as they are on disk (untracked, uncommitted) are drift too.
@@ -342,7 +388,7 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   applyWrites(repo, plan.writes.map((c) => ({ path: c.path, content: c.status === 'removed' ? undefined : c.after })));
   const done = (exitCode: number, summary: string, commit?: string): RunResult => {
     const subject = commit ? commitMessageFor(plan.commitMessage, pending).split('\n')[0] : undefined;
-    const end = summarize(repo, plan, LAYOUT, { result: summary, exitCode, ...(subject ? { commit: { hash: commit!, subject } } : {}) });
+    const end = summarize(repo, plan, LAYOUTS[answers.layout], answers.namespace, answers.monitoring, { result: summary, exitCode, ...(subject ? { commit: { hash: commit!, subject } } : {}) });
     report(req, plan, { result: summary, ...(commit ? { commit } : {}), summary: end });
     if (!req.options.json) {
       req.out(summary);

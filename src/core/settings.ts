@@ -4,6 +4,8 @@
  */
 import { InputError } from './errors.js';
 import { labelMap } from './labels.js';
+import { MAX_ROLLOUT_DELAY_SECONDS, parseRolloutDelay } from './rollout-delay.js';
+import { LAYOUT_NAMES, type LayoutName } from './layout.js';
 import { CHART_TO_OPERATOR, EXACT_VERSION, chartsShipping, kubeRequirement, operatorVersionOf } from './versions.js';
 
 export type Monitoring = 'victoria-metrics' | 'prometheus-operator' | 'none';
@@ -20,6 +22,12 @@ export interface Answers {
   monitoringLabels: Record<string, string>;
   /** config.data.ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: "true" in the HelmRelease values. */
   inplaceUpdates: boolean;
+  /** config.data.CLUSTERS_ROLLOUT_DELAY (seconds between the roll-outs of different clusters); null: not set (operator default 0). */
+  clustersRolloutDelay: number | null;
+  /** config.data.INSTANCES_ROLLOUT_DELAY (seconds between the roll-outs of one cluster's instances); null: not set. */
+  instancesRolloutDelay: number | null;
+  /** The repo layout (layout.ts): detected by the census, overridable with --layout. */
+  layout: LayoutName;
 }
 
 export type SettingKey = keyof Answers;
@@ -107,6 +115,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'Cluster(s) whose cluster-settings.yaml to patch (comma-separated)',
     parse: (raw) => list(raw, (v) => dnsLabel(v), false),
     show: (v: string[]) => v.join(','),
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'cluster'>,
   {
     key: 'namespace',
@@ -172,6 +181,7 @@ export const SETTINGS: readonly Setting[] = [
     message: 'StorageClass for PostgreSQL volumes (BLOCK_SC)',
     parse: (raw) => dnsSubdomain(raw),
     show: (v: string) => v,
+    askWhen: (answers: Answers) => answers.layout !== 'apps',
   } as Setting<'storageClass'>,
   {
     key: 'monitoring',
@@ -226,7 +236,51 @@ export const SETTINGS: readonly Setting[] = [
     },
     show: (v: boolean) => String(v),
   } as Setting<'inplaceUpdates'>,
+  rolloutDelaySetting('clustersRolloutDelay', 'clusters-rollout-delay'),
+  rolloutDelaySetting('instancesRolloutDelay', 'instances-rollout-delay'),
+  {
+    key: 'layout',
+    flag: 'layout',
+    yeomanOption: 'layout',
+    default: 'infrastructure',
+    valid: `one of ${LAYOUT_NAMES.join(', ')} (default: detected from the repo; an empty repo is infrastructure)`,
+    choices: LAYOUT_NAMES,
+    parse: (raw) => {
+      const s = asString(raw).trim();
+      if (!(LAYOUT_NAMES as readonly string[]).includes(s)) throw new InputError(`must be one of ${LAYOUT_NAMES.join(', ')}`);
+      return s as LayoutName;
+    },
+    show: (v: string) => v,
+  } as Setting<'layout'>,
 ];
+
+/** Settings that mean nothing in a layout (apps has no cluster settings): never asked, never stored there. */
+export function appliesIn(key: SettingKey, layout: LayoutName): boolean {
+  return layout !== 'apps' || (key !== 'cluster' && key !== 'storageClass');
+}
+
+/** A pacing delay of the operator (issue 13 point 6): stored, never prompted; empty (or null in .yo-rc.json) unsets it. */
+function rolloutDelaySetting<K extends 'clustersRolloutDelay' | 'instancesRolloutDelay'>(key: K, flag: string): Setting<K> {
+  return {
+    key,
+    flag,
+    yeomanOption: flag,
+    default: null,
+    valid: `whole seconds from 0 to ${MAX_ROLLOUT_DELAY_SECONDS}, written to the operator's config.data; empty for none (operator default 0)`,
+    parse: (raw: unknown) => {
+      if (raw === null) return null;
+      const s = asString(raw);
+      if (s.trim() === '') return null;
+      try {
+        return parseRolloutDelay(`--${flag}`, s);
+      } catch (e) {
+        if (e instanceof RangeError) throw new InputError(`must be a whole number of seconds from 0 to ${MAX_ROLLOUT_DELAY_SECONDS}`);
+        throw e;
+      }
+    },
+    show: (v: number | null) => (v === null ? '' : String(v)),
+  } as unknown as Setting<K>;
+}
 
 export const DEFAULT_ANSWERS: Answers = Object.fromEntries(SETTINGS.map((s) => [s.key, s.default])) as unknown as Answers;
 
@@ -259,7 +313,7 @@ export interface Action {
   description: string;
   /** Placeholder shown in --help for a string value. */
   placeholder?: string;
-  /** The RunOptions field this flag sets (true when given; false when `negate`). */
+  /** The RunOptions field this flag sets (true when given; false when `negate`; a string action: its validated value). */
   run?: keyof RunOptions;
   negate?: boolean;
   /** Only on this door. */
@@ -276,6 +330,9 @@ export const ACTIONS: readonly Action[] = [
   { flag: 'force', yeomanOption: 'force', type: 'boolean', run: 'force', description: "take the generator's version of conflicted or deleted files" },
   { flag: 'allow-downgrade', yeomanOption: 'allow-downgrade', type: 'boolean', run: 'allowDowngrade', description: 'allow --chart-version older than the version in the repo' },
   { flag: 'json', yeomanOption: 'json', type: 'boolean', run: 'json', description: 'print the result as JSON (per-file status)' },
+  { flag: 'plan', yeomanOption: 'plan', type: 'boolean', run: 'plan', description: 'print the upgrade plan (operator releases crossed, hazards) and write nothing; exit 0' },
+  { flag: 'from', yeomanOption: 'from', type: 'string', placeholder: '<chart>', run: 'planFrom', description: "with --plan: the chart version to plan from (default: the repo's current version)" },
+  { flag: 'to', yeomanOption: 'to', type: 'string', placeholder: '<chart>', run: 'planTo', description: 'with --plan: the chart version to plan to (default: the newest chart in the built-in table)' },
   { flag: 'directory', short: 'C', yeomanOption: 'directory', type: 'string', placeholder: '<dir>', description: 'run in this folder instead of the current one' },
   { flag: 'interactive', yeomanOption: 'interactive', only: 'yeoman', type: 'boolean', description: "prompt even without a TTY (answers come from Yeoman's adapter, e.g. yeoman-test)" },
   { flag: 'help', short: 'h', yeomanOption: 'help', type: 'boolean', description: 'show this help' },
@@ -314,9 +371,27 @@ export function doorOptions(door: Door): DoorOption[] {
 export function runOptionsFrom(values: Readonly<Record<string, unknown>>): RunOptions {
   const options: RunOptions = { ...DEFAULT_RUN_OPTIONS };
   for (const a of ACTIONS) {
-    if (a.run && values[a.flag] !== undefined) options[a.run] = a.negate ? !values[a.flag] : Boolean(values[a.flag]);
+    if (!a.run || values[a.flag] === undefined) continue;
+    if (a.type === 'string') (options as unknown as Record<string, unknown>)[a.run] = planVersion(a.flag, values[a.flag]);
+    else (options as unknown as Record<string, unknown>)[a.run] = a.negate ? !values[a.flag] : Boolean(values[a.flag]);
   }
+  if (!options.plan && (options.planFrom !== undefined || options.planTo !== undefined)) {
+    throw new InputError(`--${options.planFrom !== undefined ? 'from' : 'to'} is only valid with --plan`);
+  }
+  if (options.plan && (options.check || options.dryRun)) throw new InputError(`--plan cannot be combined with --${options.check ? 'check' : 'dry-run'}`);
+  if (options.plan && values['chart-version'] !== undefined) throw new InputError('--plan takes the version to plan to as --to, not --chart-version');
   return options;
+}
+
+/** --from / --to: an exact chart version X.Y.Z (an unknown one is fine: the plan says it is incomplete). */
+function planVersion(flag: string, raw: unknown): string {
+  const s = typeof raw === 'string' ? raw.trim() : '';
+  if (!EXACT_VERSION.test(s)) {
+    throw new InputError(`--${flag} ${JSON.stringify(raw)}: must be an exact chart version X.Y.Z (no "latest", ranges, "v" prefix or partial versions)`);
+  }
+  const charts = chartsShipping(s);
+  if (charts.length > 0) throw new InputError(`--${flag} ${s} is an operator version, not a chart version: use chart ${charts[0]}`);
+  return s;
 }
 
 export interface RunOptions {
@@ -329,6 +404,11 @@ export interface RunOptions {
   force: boolean;
   allowDowngrade: boolean;
   json: boolean;
+  /** --plan: print the upgrade plan, write nothing. */
+  plan: boolean;
+  /** --from / --to (with --plan), validated X.Y.Z. */
+  planFrom?: string;
+  planTo?: string;
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
@@ -341,6 +421,9 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   force: false,
   allowDowngrade: false,
   json: false,
+  plan: false,
+  planFrom: undefined,
+  planTo: undefined,
 };
 
 /** Options Yeoman itself defines; the Yeoman door accepts them and leaves them to Yeoman. */
@@ -400,6 +483,7 @@ export function helpText(program: string, door: Door = 'bin'): string {
   lines.push('Examples:');
   lines.push(`  ${program}                      # interactive: asks each setting, prefilled from flags/stored answers`);
   lines.push(`  ${program} --yes --cluster infra --replicas 2 --chart-version 0.26.1   # bootstrap script`);
+  lines.push(`  ${program} --plan --from 0.26.0 --to 0.29.0 --json   # what a chart bump crosses, for a Renovate PR's CI`);
   lines.push('');
   lines.push('Exit codes: 0 done (or nothing to do), 1 failed (conflict, git, drift found by --check), 2 invalid input.');
   return lines.join('\n') + '\n';

@@ -6,8 +6,9 @@
  * NO_COLOR, so logs and pipes never see escape codes.
  */
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { Layout } from './layout.js';
+import type { Monitoring } from './settings.js';
 import type { FileStatus, Plan } from './plan.js';
 import { type Repo, readRepoFile } from './repo.js';
 
@@ -48,24 +49,31 @@ const STATUS_KEY: Record<FileStatus, keyof RunSummary['files']> = {
   'deleted-by-user': 'deleted-by-user',
 };
 
-/** The operator's Flux Kustomization, read from the plan's ks.yaml (rendered or as on disk). */
-export function operatorKustomization(plan: Plan, layout: Layout): { name: string; namespace: string } | undefined {
-  const ks = plan.changes.find((c) => c.path === layout.generatedPath('ks.yaml'));
+/**
+ * The operator's Flux Kustomization: the layout's operator part names it; its namespace is read from the file that
+ * holds it (rendered or as on disk), else the namespace folder's (apps: the folder's kustomization sets it), else
+ * flux-system.
+ */
+export function operatorKustomization(plan: Plan, layout: Layout, namespace: string, monitoring: Monitoring): { name: string; namespace: string } | undefined {
+  const part = layout.parts(namespace, monitoring).find((p) => p.name === 'operator');
+  if (!part) return undefined;
+  const ks = plan.changes.find((c) => c.path === part.fluxFile);
   const text = ks?.after ?? ks?.before;
-  if (text === undefined) return undefined;
+  let ns: string | undefined;
   try {
-    const o = parse(text) as { metadata?: { name?: unknown; namespace?: unknown } } | null;
-    const name = o?.metadata?.name;
-    if (typeof name !== 'string') return undefined;
-    return { name, namespace: typeof o?.metadata?.namespace === 'string' ? o.metadata.namespace : 'flux-system' };
+    for (const d of parseAllDocuments(text ?? '')) {
+      const o = d.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+      if (o?.kind === 'Kustomization' && o.metadata?.name === part.fluxName && typeof o.metadata.namespace === 'string') ns = o.metadata.namespace;
+    }
   } catch {
-    return undefined;
+    /* unreadable: fall back below */
   }
+  return { name: part.fluxName, namespace: ns ?? (layout.namespaceFolder ? namespace : 'flux-system') };
 }
 
 /** The repo's Renovate config, and whether it names the chart or the files whose versions the generator owns. */
 export function renovateConfig(repo: Repo, layout: Layout): RunSummary['renovate'] {
-  const names = ['cloudnative-pg', path.basename(layout.crdsHelmfile).replace(/\.ya?ml$/, ''), path.basename(layout.clusterSettingsPath('x')).replace(/\.ya?ml$/, '')];
+  const names = ['cloudnative-pg', ...layout.crds.candidates.map((c) => path.basename(c).replace(/\.ya?ml$/, '')).filter((n) => n !== 'crds'), ...(layout.clusterSettings ? ['cluster-settings'] : [])];
   for (const file of RENOVATE_FILES) {
     let text: string | undefined;
     try {
@@ -80,11 +88,11 @@ export function renovateConfig(repo: Repo, layout: Layout): RunSummary['renovate
 }
 
 /** The summary of a finished run (after writing, or refusing to commit). */
-export function summarize(repo: Repo, plan: Plan, layout: Layout, input: SummaryInput): RunSummary {
+export function summarize(repo: Repo, plan: Plan, layout: Layout, namespace: string, monitoring: Monitoring, input: SummaryInput): RunSummary {
   const files: RunSummary['files'] = { created: [], updated: [], merged: [], kept: [], conflicted: [], removed: [], 'deleted-by-user': [] };
   for (const c of plan.changes) files[STATUS_KEY[c.status]].push(c.path);
   const counts = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.length])) as RunSummary['counts'];
-  const ks = operatorKustomization(plan, layout);
+  const ks = operatorKustomization(plan, layout, namespace, monitoring);
   const renovate = renovateConfig(repo, layout);
   const nextSteps: string[] = [];
   const wrote = plan.writes.length > 0;

@@ -5,7 +5,11 @@
  * commitBodyLines(), and rolloutAdvice()/rolloutConfigData() pace a roll-out with the operator's own settings.
  */
 import { type Hazard, type Release, type ReleaseTable, releaseTable } from './releases.js';
+import { MAX_ROLLOUT_DELAY_SECONDS } from './rollout-delay.js';
 import { CHART_TO_OPERATOR, EXACT_VERSION, compareVersions } from './versions.js';
+
+// In their own module so the settings table (loaded by the bin before the core) does not pull in the release table.
+export { MAX_ROLLOUT_DELAY_SECONDS, parseRolloutDelay } from './rollout-delay.js';
 
 export type Direction = 'install' | 'upgrade' | 'downgrade' | 'same';
 
@@ -336,17 +340,6 @@ export function rolloutAdvice(plan: UpgradePlan, current: RolloutSettings = {}):
   if (even.length > 0) lines.push(`  In-place updates do not avoid the roll-out of ${even.join(', ')}: use the delays.`);
   lines.push('  Values are strings ("60"). Set them in the bump commit or before it: the chart restarts the operator when config.data changes (checksum/config), and the new operator reads them when it starts.');
   return lines;
-}
-
-export const MAX_ROLLOUT_DELAY_SECONDS = 86_400;
-
-/** Parses a delay given on the command line or in a prompt: whole seconds, 0..86400. Throws naming `flag`. */
-export function parseRolloutDelay(flag: string, value: string): number {
-  const s = value.trim();
-  if (!/^(0|[1-9]\d{0,5})$/.test(s) || Number(s) > MAX_ROLLOUT_DELAY_SECONDS) {
-    throw new RangeError(`${flag} must be a whole number of seconds from 0 to ${MAX_ROLLOUT_DELAY_SECONDS}, got ${JSON.stringify(value)}`);
-  }
-  return Number(s);
 }
 
 /** The chart's config.data entries (ConfigMap strings) for the given delays; keys left out stay as they are. */

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin/cnpg-operator.js');
 export const OPERATOR = 'kubernetes/infrastructure/databases/cloudnative-pg/operator';
+/** The monitoring part's folder (issue 11: its own Flux Kustomization). */
+export const MONITORING = 'kubernetes/infrastructure/databases/cloudnative-pg/monitoring';
 
 export const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Test User',

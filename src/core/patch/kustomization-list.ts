@@ -137,3 +137,30 @@ function verifyKustomization(out: string, file: string, entry: string): void {
   const n = k.entries.filter((e) => e === normalizeResource(entry)).length;
   if (n !== 1) throw new Error(`internal error: patched ${file} lists ${entry} ${n} times`);
 }
+
+/**
+ * Remove `entry` from a block `resources:` list (compared without a leading `./`), the whole line; the text is
+ * returned unchanged when it is not listed (or the list is a flow sequence, left to the user).
+ */
+export function removeKustomizationResource(text: string | undefined, file: string, entry: string): string | undefined {
+  if (text === undefined) return text;
+  const src = new Source(text, file);
+  const k = loadKustomization(src);
+  const wanted = normalizeResource(entry);
+  const seq = k.resourcesPair?.value;
+  if (!isSeq(seq) || seq.flow) return text;
+  const edits: Edit[] = [];
+  for (const item of seq.items as ParsedNode[]) {
+    if (isScalar(item) && item.value !== null && normalizeResource(String(item.value)) === wanted) {
+      const start = src.lineStart(item.range[0]);
+      edits.push({ at: start, end: src.afterLineOf(contentEnd(item)), text: '' });
+    }
+  }
+  if (edits.length === 0) return text;
+  // The last entry gone: `resources: []`, not an empty (null) value.
+  if (edits.length === seq.items.length) {
+    const colon = src.body.indexOf(':', k.resourcesPair!.key.range[1]);
+    edits.push({ at: colon + 1, end: colon + 1, text: ' []' });
+  }
+  return src.bom + applyEdits(src.body, edits);
+}
