@@ -346,3 +346,17 @@ describe('both doors', () => {
     expect(ok.output).toContain(`commit: ${hash} feat(databases): add CloudNativePG operator manifests\nnext:\n  git push\n  flux reconcile kustomization ${KS_NAME} --with-source\n`);
   });
 });
+
+describe('apps layout', () => {
+  test('an install already at the generator\'s own path is refused on a first run (nothing stored: it is not the generator\'s)', () => {
+    const repo = appsRepo({ existingCnpgNamespace: 'cnpg-system' });
+    refused(repo, ['--yes'], /^error: kubernetes\/apps\/cnpg-system\/cloudnative-pg\/app\/helmrelease\.yaml: HelmRelease cloudnative-pg already installs the cloudnative-pg chart/);
+  });
+
+  test('the summary reconciles the app\'s Flux Kustomization in its namespace', () => {
+    const repo = appsRepo();
+    const r = bin(repo, ['--yes', '--namespace', 'database']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('next:\n  git push\n  flux reconcile kustomization cloudnative-pg -n database --with-source\n');
+  });
+});
