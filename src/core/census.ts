@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { type RepoScan, scanRepo } from './detect.js';
+import { readPending } from './git-guard.js';
 import { FileError, InputError } from './errors.js';
 import { LAYOUT_NAMES, type Layout, type LayoutName, YO_RC, ownedGeneratedPaths } from './layout.js';
 import { PACKAGE_NAME } from './meta.js';
@@ -151,8 +152,15 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.
-  const own = new Set(stored ? [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))] : []);
+  const owned = [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))];
+  const own = new Set(stored ? owned : []);
   const scan = scanNeeded(layout, files, stored, options, namespaces) ? scanRepo(repo, own, options.fluxNames) : undefined;
+  if (scan && !stored && scan.installs.some((i) => owned.includes(i.path))) {
+    // An install at one of our paths on a first run is the user's, unless another run of ours wrote it meanwhile:
+    // such a run records its paths before writing any and stores its answers before it clears that record.
+    const ours = readPending(repo) !== undefined || loadStored(readRepoFile(repo, YO_RC)) !== undefined;
+    if (ours) scan.installs = scan.installs.filter((i) => !owned.includes(i.path));
+  }
   const census = censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
   if (layout.namespaceFolder) census.namespaceStyle = namespaceStyleOf(siblingKustomizations(repo, layout), existsSync(path.join(repo.root, 'kubernetes/components/namespace')));
   return census;
