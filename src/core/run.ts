@@ -426,9 +426,14 @@ function write(req: RunRequest, repo: Repo, plan: Plan, answers: Answers): RunRe
   return done(0, `committed ${outcome.hash}: ${message.split('\n')[0]}`, outcome.hash);
 }
 
-/** Finishing work an earlier run left pending: keep that run's subject (a bump says so) when this one only updates. */
+/**
+ * Finishing work an earlier run left pending: keep that run's subject (a bump says so) when this one only updates,
+ * and its whole message (with the crossed releases) when this run's summary is the same as that run's.
+ */
 function commitMessageFor(message: string, pending: Pending | undefined): string {
-  const subject = pending?.message?.split('\n')[0];
-  if (!subject || !message.startsWith('chore(databases): update ')) return message;
-  return subject + message.slice(message.indexOf('\n'));
+  const earlier = pending?.message;
+  if (!earlier || !message.startsWith('chore(databases): update ')) return message;
+  const summary = (m: string) => m.split('\n\n')[1];
+  if (summary(earlier) === summary(message)) return earlier;
+  return earlier.split('\n')[0] + message.slice(message.indexOf('\n'));
 }
