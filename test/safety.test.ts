@@ -116,8 +116,10 @@ describe('all or nothing', () => {
       }
       // the index is the old one or the new one, never half of one (an index.lock may be left, as git leaves it)
       expect(sh(repo, 'git', ['ls-files', '-s'], { GIT_OPTIONAL_LOCKS: '0' }).status).toBe(0);
-      // and a rerun finishes the job: what the killed run wrote is recognised as the generator's, not refused
-      rmSync(path.join(repo, '.git/index.lock'), { force: true });
+      // and a rerun finishes the job: what the killed run wrote is recognised as the generator's, not refused.
+      // A kill inside git commit can leave git's own lock files (index, HEAD, the branch), as any killed git does;
+      // the user removes them as git's message says, and so does the test.
+      for (const lock of ['.git/index.lock', '.git/HEAD.lock', '.git/refs/heads/main.lock']) rmSync(path.join(repo, lock), { force: true });
       const rerun = bin(repo, ['--yes']);
       expect({ i, status: rerun.status, err: rerun.stderr }).toEqual({ i, status: 0, err: expect.not.stringContaining('error') });
       // (a temporary file the kill left before its rename stays untracked, as in the test above)

@@ -1,6 +1,6 @@
 /**
  * Commit exactly the generator's paths with git's porcelain: `git add -- <paths>` (new, changed and removed
- * files), then `git commit --only -F - -- <paths>`, both from one `sh` child. Hooks, signing, filters, attributes, line endings, sparse rules,
+ * files), then `git commit --only -m <message> -- <paths>`, both from one `sh` child. Hooks, signing, filters, attributes, line endings, sparse rules,
  * safe.directory and the identity are git's own; nothing here writes an object, the index or a ref.
  *
  * Other staged work is never part of the commit (`--only`). If the commit fails, the index entries of our paths
@@ -24,7 +24,10 @@ export interface CommitOutcome {
 }
 
 const ADD_FAILED = 101;
-const COMMIT_SCRIPT = `git add -- "$@" </dev/null || exit ${ADD_FAILED}\ngit commit -q --only -F - -- "$@" || exit\ngit rev-parse --short HEAD`;
+// The message is the script's first argument, not its stdin: a pre-commit hook that rejects makes git exit before it
+// would read stdin, and writing to a pipe nobody reads fails with EPIPE (and would hide the hook's words).
+// `-m` and `-F` clean up a message the same way when it is not edited (cleanup "whitespace").
+const COMMIT_SCRIPT = `msg=$1\nshift\ngit add -- "$@" </dev/null || exit ${ADD_FAILED}\ngit commit -q --only -m "$msg" -- "$@" </dev/null || exit\ngit rev-parse --short HEAD`;
 
 /** Run git as the user would (no LC_ALL or optional-lock overrides: hooks see the user's environment). */
 function gitPlain(cwd: string, args: string[], input?: string, cmd = 'git'): { status: number; stdout: string; stderr: string } {
@@ -42,8 +45,8 @@ export function commitPaths(repo: Repo, paths: string[], before: ReadonlyMap<str
   const ours = paths.filter((p) => existsSync(path.join(repo.root, p)) || before.get(p)?.tracked);
   if (ours.length === 0) return { ok: true, empty: true };
   // One child for both commands (forking this process costs more than git itself): sh runs `git add`, then
-  // `git commit --only` reads the message from the same stdin. Exit ADD_FAILED tells which of the two failed.
-  const c = gitPlain(repo.root, ['-c', COMMIT_SCRIPT, 'git-commit', ...ours], message, 'sh');
+  // `git commit --only`. Exit ADD_FAILED tells which of the two failed.
+  const c = gitPlain(repo.root, ['-c', COMMIT_SCRIPT, 'git-commit', message, ...ours], undefined, 'sh');
   if (c.status === ADD_FAILED) {
     restoreIndex(repo, ours, before);
     return { ok: false, error: `git add failed: ${lastLines(c)}` };
