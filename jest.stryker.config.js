@@ -19,9 +19,12 @@ export const IN_PROCESS_SUITES = [
 
 export default {
   ...base,
+  // Fewer runs per property while mutating (see the file); npm test keeps the suites' own counts.
+  moduleNameMapper: { '^fast-check$': '<rootDir>/scripts/stryker-fast-check.mjs' },
   testMatch: [
     ...IN_PROCESS_SUITES.map((n) => `**/${n}.test.js`),
+    // The issue-14 suites, except apply.kinds (the run lock: apply.ts is out of the mutation scope, and it waits).
     '**/mutation-*.test.js',
-    '**/*.kinds.test.js',
+    '**/!(apply).kinds.test.js',
   ],
 };
