@@ -49,6 +49,10 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   thresholds: { high: 90, low: 80, break: null },
+  // Reuse the results of unchanged mutants and tests from the last run (reports/stryker-incremental.json, git-ignored);
+  // `npm run mutate -- --force` tests every mutant again. A fresh clone has no such file: a full run.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

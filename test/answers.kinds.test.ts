@@ -160,3 +160,81 @@ describe('a prompted answer against the value the cluster already has', () => {
     expect(accepted.exceptions).toEqual({ b: { replicas: 3 } });
   });
 });
+
+describe('the less common combinations of resolveAnswers', () => {
+  test('a repo version equal to the stored one keeps the stored source (only a higher one is a Renovate bump)', () => {
+    const files = { [INFRA]: clusterSettings({ [V]: '0.26.1' }), [YO_RC]: yoRc({ chartVersion: '0.26.1' }) };
+    expect(resolve({ files }).settings.chartVersion).toEqual({ value: '0.26.1', source: 'stored' });
+  });
+
+  test('the previous version: clusters first, then the CRD helmfile, then the stored answer', () => {
+    const crds = `releases:\n  - name: cloudnative-pg\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.1\n`;
+    expect(resolve({ files: { [CRDS]: crds, [YO_RC]: yoRc({ chartVersion: '0.26.0' }) } }).previousVersion).toBe('0.26.1');
+    expect(resolve({ files: { [CRDS]: crds, [INFRA]: clusterSettings({ [V]: '0.25.0' }) } }).previousVersion).toBe('0.25.0');
+    expect(resolve({ files: { [YO_RC]: yoRc({ chartVersion: '0.25.0' }) } }).previousVersion).toBe('0.25.0');
+    expect(resolve({}).previousVersion).toBeUndefined();
+  });
+
+  test('a downgrade from or to a chart outside the table names the operator as unknown', () => {
+    const files = { [YO_RC]: yoRc({ chartVersion: '0.40.0' }) };
+    expect(() => resolve({ files, flags: { chartVersion: '0.29.0' } })).toThrow(
+      '--chart-version 0.29.0 is older than 0.40.0 in the repo: a downgrade from 0.40.0 (operator unknown) to 0.29.0 (operator 1.30.0); pass --allow-downgrade to do it',
+    );
+    const r = resolve({ files: { [YO_RC]: yoRc({ chartVersion: '0.40.1' }) }, flags: { chartVersion: '0.40.0' }, options: { allowDowngrade: true } });
+    expect(r.warnings).toContain('downgrading chart 0.40.1 (operator unknown) -> 0.40.0 (operator unknown)');
+  });
+
+  test('the shared replicas come from the first target cluster that has a file; invalid values warn per cluster', () => {
+    const files = { [settingsPath('b')]: clusterSettings({ [R]: '7' }), [settingsPath('c')]: clusterSettings({ [R]: 'x', [SC]: 'Bad_SC' }) };
+    const r = resolve({ files, flags: { cluster: ['a', 'b', 'c'] } });
+    expect(r.settings.replicas).toEqual({ value: 7, source: 'repo', file: settingsPath('b') });
+    expect(r.clusters.map((c) => `${c.name}:${c.replicas.value}/${c.replicas.source}`)).toEqual(['a:7/repo', 'b:7/repo', 'c:7/repo']);
+    expect(r.warnings).toEqual([
+      `${settingsPath('c')}: CNPG_OPERATOR_REPLICAS "x" is not valid (an integer from 1 to 10); it will be replaced`,
+      `${settingsPath('c')}: BLOCK_SC "Bad_SC" is not valid (a DNS-1123 subdomain (a StorageClass name)); it will be replaced`,
+    ]);
+  });
+
+  test('storage class exceptions are recorded like replicas', () => {
+    const files = { [settingsPath('a')]: clusterSettings({ [V]: '0.26.0', [SC]: 'fast' }), [settingsPath('b')]: clusterSettings({ [V]: '0.26.0', [SC]: 'slow', [R]: '3' }) };
+    const r = resolve({ files, options: { allClusters: true } });
+    expect(r.exceptions).toEqual({ b: { storageClass: 'slow', replicas: 3 } });
+  });
+
+  test('what is asked: not what a flag set, not the clusters with --all-clusters, no labels without monitoring, never --depends-on', () => {
+    expect(resolve({}).askable).toEqual(['cluster', 'namespace', 'replicas', 'chartVersion', 'storageClass', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
+    expect(resolve({ flags: { replicas: 3, monitoring: 'none' } }).askable).toEqual(['cluster', 'namespace', 'chartVersion', 'storageClass', 'inplaceUpdates']);
+    const fleet = { [settingsPath('a')]: clusterSettings({ [V]: '0.26.0' }) };
+    expect(resolve({ files: fleet, options: { allClusters: true } }).askable).not.toContain('cluster');
+  });
+
+  test('prefills are in the form the prompt shows: lists comma-joined, labels key=value', () => {
+    const files = { [YO_RC]: yoRc({ cluster: ['a', 'b'], monitoringLabels: { release: 'kps', team: 'db' }, dependsOn: ['x', 'y'], inplaceUpdates: true }) };
+    expect(resolve({ files }).prefills).toMatchObject({ cluster: 'a,b', monitoringLabels: 'release=kps,team=db', dependsOn: 'x,y', inplaceUpdates: 'true', replicas: '2' });
+  });
+
+  test('a prompt answer equal to the suggestion, as a list, keeps the suggestion source', () => {
+    const r = resolve({ files: { [YO_RC]: yoRc({ cluster: ['infra'] }) }, prompted: { cluster: ['infra'], monitoringLabels: {} } });
+    expect(r.settings.cluster).toEqual({ value: ['infra'], source: 'stored' });
+    expect(r.settings.monitoringLabels).toEqual({ value: {}, source: 'default' });
+  });
+
+  test('warnings of the chosen values: one replica, a chart outside the table', () => {
+    expect(resolve({ flags: { replicas: 1 } }).warnings).toEqual(['--replicas 1: the PodDisruptionBudget (minAvailable: 1) will block node drains while the single operator pod runs there']);
+    expect(resolve({ flags: { chartVersion: '0.40.0' } }).warnings[0]).toMatch(/^--chart-version 0\.40\.0 is not in this generator's table of known charts \(0\.22\.0\.\.0\.29\.0\)/);
+  });
+});
+
+describe('--depends-on against the Flux Kustomizations of the repo', () => {
+  test('a name no Kustomization carries warns; a known one does not; without the list nothing is said', async () => {
+    const { censusOf, ownedPaths } = await import('../src/core/census.js');
+    const { resolveAnswers } = await import('../src/core/answers.js');
+    const { INFRASTRUCTURE } = await import('../src/core/layout.js');
+    const files = new Map<string, string | undefined>(ownedPaths(INFRASTRUCTURE).map((p) => [p, undefined]));
+    const known = censusOf(INFRASTRUCTURE, files, ['infra'], new Set(['infra-repos']));
+    const r = resolveAnswers({ dependsOn: ['infra-repos', 'typo-repos'] }, undefined, known);
+    expect(r.warnings).toEqual(['--depends-on typo-repos: no Flux Kustomization in this repo is named typo-repos']);
+    const unknown = censusOf(INFRASTRUCTURE, files, ['infra']);
+    expect(resolveAnswers({ dependsOn: ['typo-repos'] }, undefined, unknown).warnings).toEqual([]);
+  });
+});
