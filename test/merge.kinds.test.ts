@@ -90,6 +90,7 @@ describe('conflict labels', () => {
     expect(hasConflictMarkers(lines('# <<<<<<< yours', 'x', '=======', 'y', '>>>>>>> generator'))).toBe(false);
     expect(hasConflictMarkers(lines('<<<<<<< yours', 'x', '========', 'y', '>>>>>>> generator'))).toBe(false);
     expect(hasConflictMarkers(lines('<<<<<<<yours', 'x', '=======', 'y', '>>>>>>> generator'))).toBe(false);
+    expect(hasConflictMarkers(lines('<<<<<<< yours', 'x', '=======', 'y # >>>>>>> generator'))).toBe(false);
   });
 
   test('no change on one side is no merge: ours or theirs is taken as it is', () => {
@@ -97,6 +98,13 @@ describe('conflict labels', () => {
     expect(merge3(base, base, lines('a', 'c'))).toEqual({ text: lines('a', 'c'), conflicts: 0 });
     expect(merge3(base, lines('a', 'u'), base)).toEqual({ text: lines('a', 'u'), conflicts: 0 });
     expect(merge3(base, lines('x', 'y'), lines('x', 'y'))).toEqual({ text: lines('x', 'y'), conflicts: 0 });
+  });
+
+  test('a side that did not change is taken byte for byte, mixed line endings included', () => {
+    const mixed = 'a\r\nb\nc\r\n';
+    expect(merge3('a\nb\nc\n', mixed, 'a\nb\nc\n')).toEqual({ text: mixed, conflicts: 0 });
+    expect(merge3('x\n', mixed, mixed)).toEqual({ text: mixed, conflicts: 0 });
+    expect(merge3('a\r\nb\r\n', 'a\r\nb\r\n', 'a\nc\n')).toEqual({ text: 'a\nc\n', conflicts: 0 });
   });
 
   test('through the plan: a conflicted generated file carries the labels, is counted, and is not a warning', () => {

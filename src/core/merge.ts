@@ -18,11 +18,13 @@ export function merge3(base: string, ours: string, theirs: string, labels = { ou
   if (ours === base) return { text: theirs, conflicts: 0 };
   const eol = ours.includes('\r\n') ? '\r\n' : '\n';
   const split = (s: string) => s.replace(/\r\n/g, '\n').split('\n');
+  // Stryker disable next-line ObjectLiteral: node-diff3 defaults excludeFalseConflicts to true; kept explicit because the merge relies on it
   const regions = diff3Merge(split(ours), split(base), split(theirs), { excludeFalseConflicts: true });
   const out: string[] = [];
   let conflicts = 0;
   for (const region of regions) {
     if (region.ok) out.push(...region.ok);
+    // Stryker disable next-line ConditionalExpression: a region is either ok or a conflict
     else if (region.conflict) {
       conflicts++;
       out.push(`${CONFLICT_START}${labels.ours}`, ...region.conflict.a, '=======', ...region.conflict.b, `>>>>>>> ${labels.theirs}`);
