@@ -24,7 +24,6 @@ export function merge3(base: string, ours: string, theirs: string, labels = { ou
   let conflicts = 0;
   for (const region of regions) {
     if (region.ok) out.push(...region.ok);
-    // Stryker disable next-line ConditionalExpression: a region is either ok or a conflict
     else if (region.conflict) {
       conflicts++;
       out.push(`${CONFLICT_START}${labels.ours}`, ...region.conflict.a, '=======', ...region.conflict.b, `>>>>>>> ${labels.theirs}`);
