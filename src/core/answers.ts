@@ -78,6 +78,7 @@ export interface ResolveOptions {
 type Candidate<K extends SettingKey> = Resolved<Answers[K]> | undefined;
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const maxVersion = (vs: string[]): string | undefined =>
+  // Stryker disable next-line EqualityOperator: versions that compare equal are the same string (EXACT_VERSION has no leading zeros)
   vs.reduce<string | undefined>((m, v) => (m === undefined || compareVersions(v, m) > 0 ? v : m), undefined);
 
 /** flag > prompt (when it changed the suggestion) > repo > stored > default; also returns the suggestion. */

@@ -25,6 +25,7 @@ export function merge3(base: string, ours: string, theirs: string, opts: { favor
   if (ours === theirs || theirs === base) return { text: ours, conflicts: 0 };
   if (ours === base) return { text: theirs, conflicts: 0 };
   const eol = ours.includes('\r\n') ? '\r\n' : '\n';
+  // Stryker disable next-line ObjectLiteral: node-diff3 defaults excludeFalseConflicts to true; kept explicit because the merge relies on it
   const regions = diff3Merge(splitLines(ours), splitLines(base), splitLines(theirs), { excludeFalseConflicts: true });
   const out: string[] = [];
   let conflicts = 0;

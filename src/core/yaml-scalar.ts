@@ -14,9 +14,9 @@ export class TemplateError extends Error {}
 /** Plain scalars we print unquoted: paths, names, versions and URLs (`oci://host/a/b`), an optional `./` prefix. */
 const PLAIN_SAFE = /^(?:\.\/)?[A-Za-z0-9_/][A-Za-z0-9_./@+=-]*(?::[A-Za-z0-9_./@+=-]+)*$/;
 // Plain scalars that YAML 1.1 or 1.2 would read as something other than a string: booleans, null, numbers
-// (including 1.1's sexagesimal and octal forms) and timestamps.
+// (including 1.1's sexagesimal, binary and octal forms) and timestamps.
 const NOT_A_STRING =
-  /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d[\d_]*)?(?:e[-+]?\d+)?|0x[\da-f_]+|0o?[0-7_]+|[-+]?\.(?:inf|nan)|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.[\d_]*)?|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?)$/i;
+  /^(?:y|yes|n|no|true|false|on|off|null|~|[-+]?(?:\d[\d_]*)?(?:\.\d[\d_]*)?(?:e[-+]?\d+)?|0x[\da-f_]+|0b[01_]+|0o?[0-7_]+|[-+]?\.(?:inf|nan)|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.[\d_]*)?|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?)$/i;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
