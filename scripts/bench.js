@@ -538,7 +538,9 @@ goal(3, 'version bump rerun, large repo vs small repo', 1.2, () => {
           cwd = freshPath(name);
           tarCopy(template, cwd);
         }
-        const setup = timed(NODE, [BIN, '--yes'], cwd);
+        // The large fixture holds both layouts' marks (an apps tree and a cluster-settings file): name the layout,
+        // as a user of such a repo must; it is stored, so the timed bump needs no flag.
+        const setup = timed(NODE, [BIN, '--yes', '--layout', 'infrastructure'], cwd);
         if (setup.status !== 0) {
           if (!work) rmSync(cwd, { recursive: true, force: true });
           throw new Error(`setup run (--yes) exited ${setup.status}: ${setup.stderr.trim().split('\n').slice(-2).join(' | ')}`);

@@ -272,31 +272,37 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetectio
   return { name: 'infrastructure', reason: 'no Flux layout found: the default', empty: true, evidence };
 }
 
-/** The YAML files under kubernetes/ that detection reads (a bounded walk), by repo path. */
+/**
+ * The files detection needs, by repo path, without reading the apps' and the infrastructure's manifests: the YAML
+ * under kubernetes/ outside kubernetes/apps and kubernetes/infrastructure (the Flux entry points live there:
+ * kubernetes/flux/**, kubernetes/clusters/**, or a folder of another layout), and the names (with empty text: only
+ * their existence counts) of kubernetes/apps/<ns>/<app>/ks.yaml files. Only a run with no stored layout looks.
+ */
 export function readLayoutFiles(repo: Repo): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (rel: string, depth: number): void => {
-    let names: string[];
+  const list = (rel: string): string[] => {
     try {
-      names = readdirSync(path.join(repo.root, rel));
+      return readdirSync(path.join(repo.root, rel)).filter((n) => !n.startsWith('.')).sort();
     } catch {
-      return;
+      return [];
     }
-    for (const n of names.sort()) {
-      if (n.startsWith('.')) continue;
+  };
+  const isDir = (rel: string): boolean => {
+    try {
+      return statSync(path.join(repo.root, rel)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const walk = (rel: string, depth: number): void => {
+    for (const n of list(rel)) {
       const r = `${rel}/${n}`;
-      let st;
-      try {
-        st = statSync(path.join(repo.root, r));
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) {
-        if (depth < 6) walk(r, depth + 1);
-      } else if (/\.ya?ml$/.test(n) && st.size < 1_000_000) {
+      if (isDir(r)) {
+        if (depth < 5 && r !== 'kubernetes/apps' && r !== 'kubernetes/infrastructure') walk(r, depth + 1);
+      } else if (/\.ya?ml$/.test(n)) {
         try {
           const t = readRepoFile(repo, r);
-          if (t !== undefined) out.set(r, t);
+          if (t !== undefined && t.length < 1_000_000) out.set(r, t);
         } catch {
           /* unreadable: not evidence */
         }
@@ -304,18 +310,30 @@ export function readLayoutFiles(repo: Repo): Map<string, string> {
     }
   };
   walk('kubernetes', 1);
+  for (const ns of list('kubernetes/apps')) {
+    for (const app of list(`kubernetes/apps/${ns}`)) {
+      for (const ks of ['ks.yaml', 'ks.yml']) {
+        const r = `kubernetes/apps/${ns}/${app}/${ks}`;
+        try {
+          if (statSync(path.join(repo.root, r)).isFile()) out.set(r, '');
+        } catch {
+          /* none */
+        }
+      }
+    }
+  }
   return out;
 }
 
 /**
- * The layout of this run: --layout, else what the repo points at, else the stored one, else the default for an
- * empty repo. A repo that points at both layouts or at something else, with no --layout and nothing stored, is
+ * The layout of this run: --layout, else the stored one (the repo's layout does not change between runs, and a
+ * rerun must not search the repo), else what the repo points at, else the default for an empty repo. A repo that points at both layouts or at something else, with no --layout and nothing stored, is
  * refused (InputError: exit 2, nothing written).
  */
 export function chooseLayout(flag: LayoutName | undefined, stored: LayoutName | undefined, detection: LayoutDetection): { value: LayoutName; source: 'flag' | 'repo' | 'stored' | 'default'; file?: string } {
   if (flag) return { value: flag, source: 'flag' };
-  if (detection.name && !detection.empty) return { value: detection.name, source: 'repo', file: detection.reason };
   if (stored) return { value: stored, source: 'stored' };
+  if (detection.name && !detection.empty) return { value: detection.name, source: 'repo', file: detection.reason };
   if (detection.empty) return { value: 'infrastructure', source: 'default' };
   throw new InputError(
     `cannot tell this repo's layout (${detection.reason}); looked for a Flux Kustomization with path ./kubernetes/apps or kubernetes/apps/*/*/ks.yaml (apps), ` +

@@ -5,7 +5,7 @@
  * paths. The doors parse their flags (settings.ts) and, when interactive, ask the questions through `ask`.
  */
 import { type Resolution, clusterRefusal, knownClusters, resolveAnswers, unknownClusterError } from './answers.js';
-import { type Census, chooseLayout, clusterOf, detectLayout, loadStored, readLayoutFiles, readRepo, withClusters, withNamespace } from './census.js';
+import { type Census, type LayoutDetection, chooseLayout, clusterOf, detectLayout, loadStored, readLayoutFiles, readRepo, withClusters, withNamespace } from './census.js';
 import { fluxKustomizationRefusal, installRefusal } from './detect.js';
 import { FileError, InputError, RunFailure, exitCodeOf } from './errors.js';
 import { LAYOUTS, type Layout, YO_RC, ownedGeneratedPaths } from './layout.js';
@@ -133,13 +133,18 @@ function fluxNamesOf(layout: Layout, namespace: string): string[] {
   return layout.parts(namespace, 'victoria-metrics').map((p) => p.fluxName);
 }
 
+/** What stands for layout detection when a stored layout makes it needless. */
+const NOT_DETECTED: LayoutDetection = { reason: 'not looked at: the layout is stored', empty: false, evidence: { infrastructure: [], apps: [], other: [] } };
+
 /** Phase 1: census, answers (with prompts when interactive), plan. Writes nothing. */
 export async function prepare(req: RunRequest): Promise<Prepared> {
   const { options, flags } = req;
   const repo = openRepo(req.cwd);
-  // The layout first (every path depends on it): --layout, else the repo's files, else the stored one.
-  const detection = detectLayout(readLayoutFiles(repo));
-  const layoutChoice = chooseLayout(flags.layout, loadStored(readRepoFile(repo, YO_RC))?.values.layout, detection);
+  // The layout first (every path depends on it): --layout, else the stored one, else the repo's entry points.
+  // A rerun with a stored layout looks at nothing (its cost must not grow with the repo).
+  const storedLayout = loadStored(readRepoFile(repo, YO_RC))?.values.layout;
+  const detection = storedLayout ? NOT_DETECTED : detectLayout(readLayoutFiles(repo));
+  const layoutChoice = chooseLayout(flags.layout, storedLayout, detection);
   const LAYOUT: Layout = LAYOUTS[layoutChoice.value];
   // The Flux Kustomizations the generator writes, for the scan to look up in the same git grep.
   const fluxNames = fluxNamesOf(LAYOUT, flags.namespace ?? loadStored(readRepoFile(repo, YO_RC))?.values.namespace ?? DEFAULT_ANSWERS.namespace);
@@ -157,7 +162,7 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   // Another install of the chart in the repo: refused before any question is asked.
   const existing = installRefusal(census.scan.installs);
   if (existing) throw new InputError(existing);
-  if (LAYOUT.fluxRoot && detection.evidence.apps.length === 0) {
+  if (LAYOUT.fluxRoot && detection !== NOT_DETECTED && detection.evidence.apps.length === 0) {
     census.warnings.push(`--layout ${LAYOUT.name}: no Flux Kustomization in this repo applies ./kubernetes/apps (looked in ${LAYOUT.fluxRoot} and kubernetes/); nothing will apply what is written until one does`);
   }
   const resolve = (prompted: Partial<Answers>): Resolution => {
