@@ -163,6 +163,18 @@ const STATES: State[] = [
     expect: refused(/: is (outside the sparse checkout|marked skip-worktree)/),
   },
   {
+    // Every path of ours is new (no cluster on disk: its settings sit outside the checkout): git add --dry-run
+    // cannot judge a file that does not exist yet, so the sparse patterns must.
+    name: 'non-cone sparse checkout of another folder only: every path of ours new and outside',
+    build: (d) => (base(d), git(d, 'sparse-checkout', 'set', '--no-cone', '/apps/'), rmSync(path.join(d, 'kubernetes'), { recursive: true, force: true })),
+    expect: refused(/: is outside the sparse checkout; widen it/),
+  },
+  {
+    name: 'cone sparse checkout of kubernetes only: the new bootstrap/helmfile.d and .yo-rc.json are outside',
+    build: (d) => (base(d), git(d, 'sparse-checkout', 'set', '--cone', 'kubernetes')),
+    expect: refused(/(bootstrap\/helmfile\.d\/00-crds\.yaml|\.yo-rc\.json): is outside the sparse checkout/),
+  },
+  {
     name: 'an ignored path (.yo-rc.json in .gitignore)',
     build: (d) => base(d, { [SETTINGS]: CLUSTER_SETTINGS, '.gitignore': '.yo-rc.json\n' }),
     expect: refused(/\.yo-rc\.json: is ignored by git/),

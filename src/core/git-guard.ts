@@ -51,6 +51,10 @@ for p in "$@"; do
 done
 shift $n
 if [ $# -gt 0 ]; then git add --dry-run --ignore-missing -- "$@" 2>&1 >/dev/null; rc=$?; else rc=0; fi
+printf '${SEP}%s${SEP}' $rc
+if [ $# -gt 0 ] && [ "$(git config --bool core.sparseCheckout)" = true ]; then
+  git -c core.excludesFile="$(git rev-parse --git-path info/sparse-checkout)" check-ignore --no-index -- "$@"; rc=$?
+else rc=-; fi
 printf '${SEP}%s${SEP}' $rc`;
 
 /** Ask git about `paths` (repo-relative, forward slashes). Reads only; takes no lock git would not take. */
@@ -66,8 +70,8 @@ export function inspectPaths(repo: Repo, paths: string[]): Inspection {
   });
   if (r.error) throw new Error(`cannot run git: ${r.error.message}`);
   const parts = r.stdout.split(SEP);
-  // parts: status, rc, ls-files, rc, add's messages, rc, ''
-  const [status, statusRc, lsFiles, lsRc, add, addRc] = parts;
+  // parts: status, rc, ls-files, rc, add's messages, rc, the new paths inside the sparse checkout, rc, ''
+  const [status, statusRc, lsFiles, lsRc, add, addRc, inSparse, sparseRc] = parts;
   if (statusRc !== '0' || lsRc !== '0') {
     const why = (r.stderr || status || '').trim().split('\n').filter(Boolean).slice(-3).join('; ');
     throw new Error(`git status failed in ${repo.root}: ${why}`);
@@ -109,6 +113,15 @@ export function inspectPaths(repo: Repo, paths: string[]): Inspection {
       }
     }
     if (!matched) addError = add.trim().split('\n').filter((l) => !l.startsWith('hint:')).slice(0, 3).join('; ') || `git add --dry-run exited ${addRc}`;
+  }
+  // A new path git add --dry-run cannot judge (it does not exist yet): with a sparse checkout, git's own pattern
+  // matcher over the sparse-checkout file (same syntax as an exclude file, cone or not) lists the paths inside it;
+  // a new path it does not list is outside, and git add would refuse it after we wrote it.
+  if (sparseRc === '0' || sparseRc === '1') {
+    const inside = new Set(inSparse.split('\n').filter(Boolean));
+    for (const [p, s] of states) if (!s.tracked && !s.addRefusal && !inside.has(p)) s.addRefusal = 'sparse';
+  } else if (sparseRc !== '-' && sparseRc !== undefined) {
+    addError ??= `git check-ignore exited ${sparseRc} while checking the sparse checkout`;
   }
   return { states, addError };
 }
