@@ -261,21 +261,23 @@ describe('the monitoring default follows the repo (issue 11)', () => {
     expect(r.stderr).toContain('warning: monitoring = victoria-metrics (stored), but the repo has 3 PodMonitor, 0 VMPodScrape; pass --monitoring prometheus-operator to switch\n');
   });
 
-  test('kube-prometheus-stack: a run without labels warns with the flag and its release name; with the label it is quiet', () => {
+  test('kube-prometheus-stack: a run without labels takes release=<its release name> from the repo; labels without it warn with the flag', () => {
     const repo = tmpRepo({
       'kubernetes/apps/pm.yaml': podMonitors(1),
       'kubernetes/apps/observability/kps/ocirepository.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: kube-prometheus-stack\nspec:\n  url: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack\n  ref:\n    tag: 72.6.2\n',
       'kubernetes/apps/observability/kps/helmrelease.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: kube-prometheus-stack\nspec:\n  targetNamespace: observability\n  chartRef:\n    kind: OCIRepository\n    name: kube-prometheus-stack\n',
     });
-    const r = bin(repo, ['--yes', '--dry-run']);
-    expect(r.stderr).toContain(
-      'warning: kubernetes/apps/observability/kps/helmrelease.yaml: kube-prometheus-stack (release observability-kube-prometheus-stack) selects PodMonitors and PrometheusRules by the label release=observability-kube-prometheus-stack by default; without it the generated objects are ignored: pass --monitoring-labels release=observability-kube-prometheus-stack\n',
-    );
-    const ok = bin(repo, ['--yes', '--monitoring-labels', 'release=observability-kube-prometheus-stack']);
+    const warning =
+      'warning: kubernetes/apps/observability/kps/helmrelease.yaml: kube-prometheus-stack (release observability-kube-prometheus-stack) selects PodMonitors and PrometheusRules by the label release=observability-kube-prometheus-stack by default; without it the generated objects are ignored: pass --monitoring-labels release=observability-kube-prometheus-stack\n';
+    const mine = bin(repo, ['--yes', '--dry-run', '--monitoring-labels', 'team=db']);
+    expect(mine.stderr).toContain(warning);
+    const ok = bin(repo, ['--yes']);
     expect(ok.status).toBe(0);
     expect(ok.stderr).not.toContain('--monitoring-labels');
+    expect(ok.stdout).toMatch(/^monitoringLabels += release=observability-kube-prometheus-stack {2}\(repo: kube-prometheus-stack in kubernetes\/apps\/observability\/kps\/helmrelease\.yaml selects release=observability-kube-prometheus-stack\)$/m);
     expect(parse(read(repo, `${MONITORING}/podmonitor.yaml`)).metadata.labels).toMatchObject({ release: 'observability-kube-prometheus-stack' });
   });
+
 });
 
 describe('00-crds.yaml (issue 11)', () => {

@@ -147,18 +147,27 @@ describe('the monitoring default follows the repo', () => {
 
 describe('kube-prometheus-stack labels', () => {
   const kps = { path: 'o/hr.yaml', name: 'kube-prometheus-stack', releaseName: 'kube-prometheus-stack', selectorsOpen: false };
-  test('with prometheus-operator the prompt suggests release=<name>, and a run without labels warns with the flag', () => {
+  test('with prometheus-operator and no labels given or stored, the labels follow the repo (release=<name>); labels without it warn with the flag', () => {
     const c = censusWith({ monitoringKinds: { PodMonitor: 1 }, kubePrometheusStack: kps });
     const r = resolveAnswers({}, c.stored, c);
     expect(r.prefills.monitoringLabels).toBe('release=kube-prometheus-stack');
-    expect(r.warnings.join('\n')).toContain('pass --monitoring-labels release=kube-prometheus-stack');
-    // Accepting the suggestion in the prompt sets it (it differs from "none").
+    expect(r.settings.monitoringLabels).toMatchObject({ value: { release: 'kube-prometheus-stack' }, source: 'repo', file: 'o/hr.yaml' });
+    expect(r.warnings.join('\n')).not.toContain('--monitoring-labels');
+    // Labels given without the release key: kube-prometheus-stack would ignore the objects.
+    const f = resolveAnswers({ monitoringLabels: { team: 'db' } }, c.stored, c);
+    expect(f.settings.monitoringLabels).toEqual({ value: { team: 'db' }, source: 'flag' });
+    expect(f.warnings.join('\n')).toContain('pass --monitoring-labels release=kube-prometheus-stack');
+    // A prompt answer that keeps the release label is quiet.
     const p = resolveAnswers({}, c.stored, c, { monitoringLabels: { release: 'kube-prometheus-stack' } });
-    expect(p.settings.monitoringLabels).toEqual({ value: { release: 'kube-prometheus-stack' }, source: 'prompt' });
+    expect(p.answers.monitoringLabels).toEqual({ release: 'kube-prometheus-stack' });
     expect(p.warnings.join('\n')).not.toContain('--monitoring-labels');
   });
+  test('no kinds at all, but a kube-prometheus-stack HelmRelease: the monitoring default is prometheus-operator', () => {
+    const c = censusWith({ kubePrometheusStack: kps });
+    expect(resolveAnswers({}, c.stored, c).settings.monitoring).toMatchObject({ value: 'prometheus-operator', source: 'repo' });
+  });
   test('no suggestion or warning for victoria-metrics, or when its selectors are open', () => {
-    const vm = censusWith({ kubePrometheusStack: kps });
+    const vm = censusWith({ monitoringKinds: { VMPodScrape: 1 }, kubePrometheusStack: kps });
     expect(resolveAnswers({}, vm.stored, vm).prefills.monitoringLabels).toBe('');
     const open = censusWith({ monitoringKinds: { PodMonitor: 1 }, kubePrometheusStack: { ...kps, selectorsOpen: true } });
     expect(resolveAnswers({}, open.stored, open).warnings.join('\n')).not.toContain('--monitoring-labels');

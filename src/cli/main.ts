@@ -11,6 +11,13 @@ import { type DoorArgs, parseDoorArgs, workingFolder } from './door.js';
 const PROGRAM = 'cnpg-operator';
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`cnpg-operator --plan | head`) closes stdout: the run goes on to its end (a run is never
+  // cut short between its writes and its commit by a pipe), its remaining output is dropped, and no stack trace is printed.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   let args: DoorArgs;
   let cwd: string;
   try {

@@ -139,7 +139,7 @@ function singleCluster(flags: Partial<Answers>, census: Census, stored: StoredAn
  * when the repo now points the other way, a warning says so and names the flag.
  */
 function repoMonitoring(census: Census, stored: StoredAnswers | undefined, flags: Partial<Answers>, warnings: string[]): Candidate<'monitoring'> {
-  const found = monitoringFromKinds(census.scan.monitoringKinds);
+  const found = monitoringFromKinds(census.scan.monitoringKinds, census.scan.kubePrometheusStack);
   const storedValue = stored?.values.monitoring;
   if (storedValue !== undefined) {
     if (found.value && found.value !== storedValue && flags.monitoring === undefined) {
@@ -263,14 +263,22 @@ export function resolveAnswers(
   const monitoring = take('monitoring', repoMonitoring(census, stored, flags, warnings));
   // Every other setting has no repo value: flag > prompt > stored > default.
   for (const s of SETTINGS) if (!(s.key in settings)) take(s.key, undefined);
-  // kube-prometheus-stack selects by `release: <its release name>`: suggest it, and warn when nothing sets it.
+  // kube-prometheus-stack selects by `release: <its release name>` unless its values open the selectors: with no
+  // labels given or stored, the labels follow the repo (like the monitoring default), so a --yes run's objects are
+  // picked up; labels set without that key get a warning.
   const kps = census.scan.kubePrometheusStack;
   const suggested = suggestMonitoringLabels(kps?.releaseName);
   if (monitoring.value === 'prometheus-operator' && kps && suggested) {
-    const labels = settings.monitoringLabels as Resolved<Record<string, string>>;
+    let labels = settings.monitoringLabels as Resolved<Record<string, string>>;
     const shown = SETTINGS.find((s) => s.key === 'monitoringLabels')!.show(suggested as never);
-    if (labels.source === 'default') prefills.monitoringLabels = shown;
-    if (Object.keys(labels.value).length === 0 && !kps.selectorsOpen) {
+    if (labels.source === 'default') {
+      prefills.monitoringLabels = shown;
+      if (!kps.selectorsOpen) {
+        labels = { value: suggested, source: 'repo', file: kps.path, detail: `kube-prometheus-stack in ${kps.path} selects release=${kps.releaseName}` };
+        settings.monitoringLabels = labels;
+      }
+    }
+    if (labels.value.release !== kps.releaseName && !kps.selectorsOpen) {
       warnings.push(
         `${kps.path}: kube-prometheus-stack (release ${kps.releaseName}) selects PodMonitors and PrometheusRules by the label release=${kps.releaseName} by default; ` +
           `without it the generated objects are ignored: pass --monitoring-labels ${shown}`,

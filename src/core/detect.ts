@@ -233,9 +233,17 @@ export function fluxKustomizationsNamed(repo: Repo, names: readonly string[], ow
 }
 
 /** The monitoring stack the repo's kinds point to: one side only decides; `why` is the source text to print. */
-export function monitoringFromKinds(counts: Readonly<Record<string, number>>): { value?: 'victoria-metrics' | 'prometheus-operator'; why: string } {
+export function monitoringFromKinds(
+  counts: Readonly<Record<string, number>>,
+  kubePrometheusStack?: Pick<KubePrometheusStack, 'path'>,
+): { value?: 'victoria-metrics' | 'prometheus-operator'; why: string } {
   const vm = VM_KINDS.reduce((n, k) => n + (counts[k] ?? 0), 0);
   const prom = PROM_KINDS.reduce((n, k) => n + (counts[k] ?? 0), 0);
+  // No scrape or rule object yet, but the repo installs kube-prometheus-stack: its Prometheus reads PodMonitors and
+  // PrometheusRules (a fresh home-ops repo often has the stack before any app brings its own monitor).
+  if (vm === 0 && prom === 0 && kubePrometheusStack) {
+    return { value: 'prometheus-operator', why: `a kube-prometheus-stack HelmRelease (${kubePrometheusStack.path}), 0 PodMonitor, 0 VMPodScrape` };
+  }
   const side = (kinds: readonly string[], first: string): string[] => {
     const found = kinds.filter((k) => (counts[k] ?? 0) > 0).map((k) => `${counts[k]} ${k}`);
     return found.length > 0 ? found : [`0 ${first}`];
