@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { fluxGraph } from './helpers/flux-graph.js';
-import { APPS_ENTRY, type AppsOptions, appsRepo, infrastructureEntries, infrastructureRepo } from './helpers/layouts.js';
+import { APPS_ENTRY, type AppsOptions, appsFiles, appsRepo, infrastructureEntries, infrastructureRepo } from './helpers/layouts.js';
 import { bin, git, read, tmpRepo, writeFile } from './helpers/repo.js';
 import { FLUX_VERSIONS, fluxValidator, promValidator, validateWith, vmValidator } from './helpers/upstream.js';
 
@@ -308,3 +308,59 @@ describe('detection', () => {
     expect(r.stderr).toMatch(/--layout "flat": must be one of infrastructure, apps/);
   });
 });
+
+describe('apps layout with a versioned CRD helmfile (newer cluster-template renders)', () => {
+  // bootstrap/helmfile.d/00-crds.yaml as onedr0p/cluster-template renders it: releases name their chart by URL and
+  // carry a version, and a post-renderer keeps only the CRDs.
+  const CRDS = 'bootstrap/helmfile.d/00-crds.yaml';
+  const TEXT = [
+    '---',
+    '# This helmfile is for extracting and installing Custom Resource Definitions (CRDs) from Helm charts.',
+    '',
+    'helmDefaults:',
+    '  args:',
+    '    - --include-crds',
+    '    - --no-hooks',
+    '  postRenderer: bash',
+    '  postRendererArgs:',
+    '    - -c',
+    "    - yq eval-all --exit-status 'select(.kind == \"CustomResourceDefinition\")'",
+    '',
+    'releases:',
+    '  - name: kube-prometheus-stack',
+    '    namespace: observability',
+    '    chart: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack',
+    '    version: 77.12.0',
+    '',
+  ].join('\n');
+
+  test('the release is added with the chart URL and version, bumped with the OCIRepository tag, and --check reads both', () => {
+    const files = appsFilesWithout('bootstrap/helmfile/');
+    const repo = tmpRepo({ ...files, [CRDS]: TEXT });
+    const r = bin(repo, ['--yes']);
+    expect({ status: r.status, err: r.stderr.split('\n').filter((l) => l.startsWith('error')) }).toEqual({ status: 0, err: [] });
+    const after = read(repo, CRDS);
+    expect(after.startsWith(TEXT.trimEnd())).toBe(true); // the user's lines stay, byte for byte
+    const releases = parseAllDocuments(after).map((d) => d.toJS()).find((d) => d?.releases).releases;
+    expect(releases).toEqual([
+      { name: 'kube-prometheus-stack', namespace: 'observability', chart: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack', version: '77.12.0' },
+      expect.objectContaining({ namespace: 'cnpg-system', chart: 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg', version: '0.26.0' }),
+    ]);
+    expect(existsSync(path.join(repo, 'bootstrap/helmfile'))).toBe(false);
+    const bump = bin(repo, ['--yes', '--chart-version', '0.26.1']);
+    expect(bump.status).toBe(0);
+    expect(read(repo, CRDS)).toMatch(/chart: oci:\/\/ghcr\.io\/cloudnative-pg\/charts\/cloudnative-pg\n(\s+# renovate: .*\n)?\s+version: "?0\.26\.1"?\n/);
+    expect(read(repo, 'kubernetes/apps/cnpg-system/cloudnative-pg/app/ocirepository.yaml')).toContain('tag: 0.26.1\n');
+    expect(bin(repo, ['--check']).status).toBe(0);
+    // Renovate bumps the helmfile's version alone: --check names it
+    writeFile(repo, CRDS, read(repo, CRDS).replace(/(charts\/cloudnative-pg\n(\s+# renovate: .*\n)?\s+version: "?)0\.26\.1/, '$10.29.0'));
+    const drift = bin(repo, ['--check']);
+    expect(drift.status).toBe(1);
+    expect(drift.stdout).toContain(`${CRDS}: the cloudnative-pg release is at 0.29.0, expected 0.26.1`);
+  });
+});
+
+/** The apps fixture's files without those under `prefix`. */
+function appsFilesWithout(prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(appsFiles({})).filter(([p]) => !p.startsWith(prefix)));
+}

@@ -369,7 +369,7 @@ export function censusOf(
   scan?: RepoScan,
 ): Census {
   const crdsFile = crdsHelmfileOf(layout, files);
-  const crdsText = crdsFile === undefined || layout.crds.style !== 'versioned' ? undefined : files.get(crdsFile);
+  const crdsText = crdsFile === undefined || layout.crds.styleOf(crdsFile) !== 'versioned' ? undefined : files.get(crdsFile);
   const crdsRaw = crdsText === undefined ? undefined : readCrdsHelmfileVersion(crdsText, crdsFile!);
   const census: Census = {
     layout,

@@ -3,7 +3,7 @@
  * or writes comes from here, so the two layouts (`infrastructure`, the story's; `apps`, onedr0p/cluster-template's)
  * are two values of the same type, not two copies of the generator. What only one layout has is optional in the
  * type (`clusterSettings`, `namespaceFolder`, `fluxRoot`), and what differs is a variant (`versionHome`,
- * `crds.style`).
+ * `crds.styleOf`).
  *
  * The generated files come in parts, each a folder with its own Flux Kustomization (issue 11, "split monitoring
  * out"): `operator` (namespace when the layout writes one, OCIRepository, HelmRelease, PDB) and `monitoring`
@@ -87,7 +87,12 @@ export interface Layout {
   /** Files an earlier generator version wrote that this one no longer writes (removed on rerun when unedited). */
   legacyPaths(namespace: string): string[];
   /** The helmfile that seeds the CRDs: the first candidate that exists (infrastructure: created when none does). */
-  crds: { candidates: string[]; style: 'versioned' | 'name-namespace'; createWhenMissing: boolean };
+  /**
+   * The CRD helmfiles the layout may have, first that exists wins; `styleOf` tells how a file names the chart:
+   * `versioned` (chart URL + version in the release) or `name-namespace` (chart and version come from the app's
+   * OCIRepository through a helmfile template).
+   */
+  crds: { candidates: string[]; styleOf(path: string): 'versioned' | 'name-namespace'; createWhenMissing: boolean };
   /** Where the chart version lives: the cluster settings (+ the CRD helmfile), or the OCIRepository's spec.ref.tag. */
   versionHome: 'cluster-settings' | 'ocirepository';
   clusterSettings?: ClusterSettingsSpec;
@@ -153,7 +158,7 @@ export const INFRASTRUCTURE: Layout & InfrastructureShortcuts = {
   parentKustomization: () => 'kubernetes/infrastructure/databases/kustomization.yaml',
   parentEntries: (_namespace, monitoring) => ['cloudnative-pg/operator/ks.yaml', ...(monitoring === 'none' ? [] : ['cloudnative-pg/monitoring/ks.yaml'])],
   legacyPaths: () => [`${INFRA_OPERATOR_DIR}/podmonitor.yaml`, `${INFRA_OPERATOR_DIR}/prometheusrule.yaml`],
-  crds: { candidates: ['bootstrap/helmfile.d/00-crds.yaml'], style: 'versioned', createWhenMissing: true },
+  crds: { candidates: ['bootstrap/helmfile.d/00-crds.yaml'], styleOf: () => 'versioned', createWhenMissing: true },
   versionHome: 'cluster-settings',
   clusterSettings: INFRA_CLUSTER_SETTINGS,
   operatorDir: INFRA_OPERATOR_DIR,
@@ -182,7 +187,13 @@ export const APPS: Layout = {
   parentKustomization: (namespace) => `kubernetes/apps/${namespace}/kustomization.yaml`,
   parentEntries: () => ['./cloudnative-pg/ks.yaml'],
   legacyPaths: () => [],
-  crds: { candidates: ['bootstrap/helmfile/crds.yaml', 'kubernetes/bootstrap/helmfile/crds.yaml'], style: 'name-namespace', createWhenMissing: false },
+  // onedr0p/home-ops, buroa and older cluster-template renders: crds.yaml with name + namespace releases; newer
+  // cluster-template renders (and repos made from them): bootstrap/helmfile.d/00-crds.yaml with chart URL + version.
+  crds: {
+    candidates: ['bootstrap/helmfile/crds.yaml', 'kubernetes/bootstrap/helmfile/crds.yaml', 'bootstrap/helmfile.d/00-crds.yaml'],
+    styleOf: (path) => (path.endsWith('/helmfile.d/00-crds.yaml') ? 'versioned' : 'name-namespace'),
+    createWhenMissing: false,
+  },
   versionHome: 'ocirepository',
   namespaceFolder: { dir: (namespace) => `kubernetes/apps/${namespace}`, root: 'kubernetes/apps', component: '../../components/namespace' },
   fluxRoot: 'kubernetes/flux/cluster/ks.yaml',

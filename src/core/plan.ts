@@ -317,9 +317,10 @@ export function makePlan(input: PlanInput): Plan {
   } else {
     const crds = files.get(crdsPath);
     // A new release follows the chosen namespace; an existing one keeps its own (never moved silently).
-    const after = layout.crds.style === 'versioned' ? patchCrdsHelmfile(crds, crdsPath, answers.chartVersion, answers.namespace) : addCrdsRelease(crds!, crdsPath, answers.namespace);
+    const versioned = layout.crds.styleOf(crdsPath) === 'versioned';
+    const after = versioned ? patchCrdsHelmfile(crds, crdsPath, answers.chartVersion, answers.namespace) : addCrdsRelease(crds!, crdsPath, answers.namespace);
     changes.push(patched(crdsPath, crds, after));
-    const crdsNamespace = crds === undefined || layout.crds.style !== 'versioned' ? undefined : readCrdsHelmfileNamespace(crds, crdsPath);
+    const crdsNamespace = crds === undefined || !versioned ? undefined : readCrdsHelmfileNamespace(crds, crdsPath);
     if (crdsNamespace !== undefined && crdsNamespace !== answers.namespace) {
       warnings.push(`${crdsPath}: the cloudnative-pg release stays in namespace ${crdsNamespace} (the operator goes to ${answers.namespace}); change it there if you want them to match`);
     }

@@ -294,7 +294,7 @@ function check(req: RunRequest, { repo, plan, answers, clusters, files, settings
   const layout = census.layout;
   // Every place that carries the chart version must agree with the stored answers.
   const CRDS_HELMFILE = census.crdsHelmfile;
-  const crds = CRDS_HELMFILE === undefined || layout.crds.style !== 'versioned' ? undefined : files.get(CRDS_HELMFILE);
+  const crds = CRDS_HELMFILE === undefined || layout.crds.styleOf(CRDS_HELMFILE) !== 'versioned' ? undefined : files.get(CRDS_HELMFILE);
   const crdsVersion = crds === undefined ? undefined : readCrdsHelmfileVersion(crds, CRDS_HELMFILE!);
   if (crdsVersion !== undefined && crdsVersion !== answers.chartVersion) {
     problems.push(`${CRDS_HELMFILE}: the cloudnative-pg release is at ${crdsVersion}, expected ${answers.chartVersion}`);
