@@ -58,6 +58,7 @@ export function yamlScalar(value: unknown, style: ScalarStyle = 'auto'): string 
   refuseFluxSubstitution(value);
   if (style === 'double') return doubleQuoted(value);
   const plainAllowed = style === 'auto' || style === 'plain-or-double';
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, PLAIN_SAFE needs one character, so '' is never plain
   if (plainAllowed && value !== '' && PLAIN_SAFE.test(value) && !NOT_A_STRING.test(value)) return value;
   if (style === 'plain-or-double') return doubleQuoted(value);
   if (PRINTABLE_ASCII.test(value) && (style === 'single' || !value.includes("'"))) return `'${value.replace(/'/g, "''")}'`;
