@@ -39,6 +39,7 @@ describe('charts and operator versions', () => {
     expect(chartsShipping('1.25.0')).toEqual(['0.23.1', '0.23.0']);
     expect(chartsShipping('1.30.0')).toEqual(['0.29.0']);
     expect(chartsShipping('0.29.0')).toEqual([]);
+    expect(Object.keys(CHART_TO_OPERATOR)).toEqual(Object.keys(CHART_TO_OPERATOR).sort(compareVersions));
     const all = [...new Set(Object.values(CHART_TO_OPERATOR))].flatMap((op) => chartsShipping(op));
     expect(all.sort(compareVersions)).toEqual(Object.keys(CHART_TO_OPERATOR).sort(compareVersions));
   });
@@ -61,6 +62,7 @@ describe('kubeVersion of a chart against the baseline', () => {
     ['>=1.29.0-rc.1', 'chart X needs Kubernetes >= 1.29'],
     ['>=1.29.0-alpha-2', 'chart X needs Kubernetes >= 1.29'],
     ['>=1.100', 'chart X needs Kubernetes >= 1.100'],
+    ['>=1.29.10', 'chart X needs Kubernetes >= 1.29'],
     ['>=2.0.0', 'chart X needs Kubernetes >= 2.0'],
     ['>=10.1', 'chart X needs Kubernetes >= 10.1'],
     ['>=1.28.0-0', undefined],
