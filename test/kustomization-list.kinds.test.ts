@@ -94,3 +94,26 @@ describe('removing our entry', () => {
     expect(remove(undefined, F, 'c')).toBeUndefined();
   });
 });
+
+describe('what counts as the same entry', () => {
+  test('only leading ./ (any number) is dropped; ./ inside a path is part of it', () => {
+    expect(add(`${H}resources:\n  - ././c\n`, F, 'c')).toBe(`${H}resources:\n  - ././c\n`);
+    expect(remove(`${H}resources:\n  - ././c\n  - a\n`, F, 'c')).toBe(`${H}resources:\n  - a\n`);
+    expect(add(`${H}resources:\n  - a./b\n`, F, 'ab')).toBe(`${H}resources:\n  - a./b\n  - ab\n`);
+  });
+
+  test('an empty item or a mapping is no entry, whatever its text would be', () => {
+    expect(add(`${H}resources:\n  -\n`, F, 'null')).toBe(`${H}resources:\n  -\n  - "null"\n`);
+    expect(remove(`${H}resources:\n  -\n  - c\n`, F, 'null')).toBe(`${H}resources:\n  -\n  - c\n`);
+    expect(add(`${H}resources:\n  - {a: b}\n`, F, 'undefined')).toBe(`${H}resources:\n  - {a: b}\n  - undefined\n`);
+    expect(remove(`${H}resources:\n  - {a: b}\n  - c\n`, F, 'undefined')).toBe(`${H}resources:\n  - {a: b}\n  - c\n`);
+  });
+
+  test('the last entry gone after `resources :` (a space before the colon): `[]` after the colon', () => {
+    expect(remove(`${H}resources :\n  - c\n`, F, 'c')).toBe(`${H}resources : []\n`);
+  });
+
+  test('an empty entry is a programming error, named', () => {
+    expect(outcome(() => add(H, F, ''))).toBe('Error: internal error: kustomization resource must be a non-empty string, got ""');
+  });
+});
