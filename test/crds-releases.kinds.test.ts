@@ -88,3 +88,33 @@ describe('refusals name the file and the line', () => {
     expect(() => read('releases: []\n---\nreleases: []\n', F)).toThrow(`${F}:3: has two releases lists; keep one`);
   });
 });
+
+describe('the edges of a hand-written crds.yaml', () => {
+  test('a release without a name is a neighbour, not ours', () => {
+    expect(add('releases:\n  - chart: x\n    namespace: a\n', F, 'db')).toBe(`releases:\n  - chart: x\n    namespace: a\n${OURS}`);
+  });
+
+  test('our release already in the namespace, quoted: the file is left as written', () => {
+    const text = 'releases:\n  - name: cloudnative-pg\n    namespace: "db"\n';
+    expect(add(text, F, 'db')).toBe(text);
+  });
+
+  test('the separation is read between the last two releases only; a blank line of spaces counts', () => {
+    expect(add('releases:\n  - name: a\n  \t\n  - name: b\n', F, 'db')).toBe(`releases:\n  - name: a\n  \t\n  - name: b\n\n${OURS}`);
+    expect(add('releases:\n  - name: a\n\n  - name: b\n  - name: c\n', F, 'db')).toBe(`releases:\n  - name: a\n\n  - name: b\n  - name: c\n${OURS}`);
+  });
+
+  test('the copied inherit block takes the file\'s line ending even where the block mixed them', () => {
+    expect(add('releases:\r\n  - name: a\r\n    inherit:\n      - template: default\n', F, 'db')).toBe(
+      'releases:\r\n  - name: a\r\n    inherit:\n      - template: default\n  - name: cloudnative-pg\r\n    namespace: db\r\n    inherit:\r\n      - template: default\r\n',
+    );
+  });
+
+  test('`releases : []` (a space before the colon) gets the block after the colon', () => {
+    expect(add('releases : []\n', F, 'db')).toBe(`releases :\n${OURS}`);
+  });
+
+  test('an empty namespace is a programming error, named', () => {
+    expect(outcome(() => add('releases: []\n', F, ''))).toBe('Error: internal error: namespace must be a non-empty string, got ""');
+  });
+});
