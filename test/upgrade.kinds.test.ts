@@ -4,7 +4,9 @@
  * both ends unknown, the exact roll-out advice with settings already made, and the config.data limits.
  */
 import { describe, expect, test } from '@jest/globals';
-import { MAX_ROLLOUT_DELAY_SECONDS, commitBodyLines, formatPlan, rolloutAdvice, rolloutConfigData, upgradePlan } from '../src/core/upgrade.js';
+import { releaseTable } from '../src/core/releases.js';
+import { MAX_ROLLOUT_DELAY_SECONDS, commitBodyLines, formatPlan, rolloutAdvice, rolloutConfigData, sortHazards, upgradePlan } from '../src/core/upgrade.js';
+import { CHART_TO_OPERATOR } from '../src/core/versions.js';
 
 const ROLLS = '  [rolls-clusters] every operator version change: Each operator version change triggers a rolling update of every PostgreSQL cluster to the new instance manager, ending in a switchover (single-instance clusters restart), unless ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES is "true".';
 const ROLLS_SOURCE = '      https://github.com/cloudnative-pg/cloudnative-pg/blob/main/docs/src/installation_upgrade.md#in-place-updates-of-the-instance-manager';
@@ -87,5 +89,80 @@ describe('pacing a roll-out', () => {
       'RangeError: instancesDelay must be a whole number of seconds from 0 to 86400, got NaN',
       `RangeError: clustersDelay must be a whole number of seconds from 0 to 86400, got ${2 ** 53}`,
     ]);
+  });
+});
+
+/** The version table without one chart: its operator unknown, as for a chart newer than this package. */
+const without = (chart: string): Record<string, string> => Object.fromEntries(Object.entries(CHART_TO_OPERATOR).filter(([c]) => c !== chart));
+const tagsAndReleases = (chart: string | undefined, to: string, o = {}): [string, string | null][] => upgradePlan(chart, to, o).hazards.map((h) => [h.tag, h.release]);
+
+describe('plans with an unknown end, by the charts a release ships', () => {
+  test('from an unknown chart: the releases after the ones it ships; to one: up to and including the ones it ships', () => {
+    expect(upgradePlan('0.26.1', '0.27.0', { chartToOperator: without('0.26.1') }).crossed.map((r) => r.version)).toEqual(['1.28.0']);
+    expect(upgradePlan('0.26.1', '0.27.0', { chartToOperator: without('0.27.0') }).crossed.map((r) => r.version)).toEqual(['1.28.0']);
+    expect(upgradePlan('0.27.1', '0.28.2', { chartToOperator: without('0.28.2') }).crossed.map((r) => r.version)).toEqual(['1.29.0', '1.29.1']);
+  });
+
+  test('a downgrade from an unknown newer chart undoes the releases above the target', () => {
+    expect(upgradePlan('0.30.0', '0.28.3').crossed.map((r) => r.version)).toEqual(['1.30.0']);
+  });
+
+  test('the newest known chart is named only for a chart newer than it, whatever the table\'s order', () => {
+    expect(upgradePlan('0.21.0', '0.22.1').reason).toBe('chart 0.21.0 is not in the built-in version table: its operator version and hazards are unknown');
+    expect(upgradePlan('0.29.0', '0.31.0', { chartToOperator: { '0.29.0': '1.30.0', '0.28.0': '1.29.0' } }).reason).toBe(unknown('0.31.0'));
+  });
+
+  test('the same unknown version twice is no plan, not an incomplete one; a complete plan has no reason', () => {
+    expect(upgradePlan('0.40.0', '0.40.0')).toMatchObject({ direction: 'same', incomplete: false, reason: null });
+    expect(upgradePlan('0.26.1', '0.29.0').reason).toBeNull();
+  });
+
+  test('an operator known on both sides with no recorded release between: no claim that it stays', () => {
+    expect(formatPlan(upgradePlan('0.29.0', '0.30.0', { chartToOperator: { ...CHART_TO_OPERATOR, '0.30.0': '1.31.0' } }))[1]).toBe('No recorded operator release crossed.');
+  });
+});
+
+describe('which hazards a plan keeps', () => {
+  test('a hazard fixed in the target operator version itself is gone', () => {
+    expect(tagsAndReleases('0.26.0', '0.27.1')).toContainEqual(['upgrade-stall', '1.27.1']);
+    expect(tagsAndReleases('0.26.0', '0.27.2', { chartToOperator: { ...CHART_TO_OPERATOR, '0.27.2': '1.28.2' } })).not.toContainEqual(['upgrade-stall', '1.27.1']);
+  });
+
+  test('the target chart\'s own hazards once, when its release is crossed', () => {
+    expect(tagsAndReleases('0.28.3', '0.29.0')).toEqual([
+      ['rolls-clusters', null], ['min-kubernetes', '1.30.0'], ['rbac', '1.30.0'], ['security', '1.30.0'], ['crd-change', '1.30.0'], ['crd-change', '1.30.0'], ['deprecation', '1.30.0'],
+    ]);
+  });
+
+  test('a downgrade lists what it loses newest release first within each tag', () => {
+    expect(tagsAndReleases('0.29.0', '0.25.0')).toEqual([
+      ['rolls-clusters', null], ['rbac', '1.30.0'], ['security', '1.30.0'], ['security', '1.29.1'], ['security', '1.29.0'], ['crd-change', '1.30.0'], ['crd-change', '1.30.0'], ['crd-change', '1.28.0'],
+    ]);
+  });
+
+  test('crossed releases carry the table\'s Kubernetes versions', () => {
+    const plan = upgradePlan('0.22.0', '0.29.0');
+    const table = new Map(releaseTable().releases.map((r) => [r.version, r.kubernetes ?? null]));
+    expect(plan.crossed.map((r) => [r.version, r.kubernetes])).toEqual(plan.crossed.map((r) => [r.version, table.get(r.version)]));
+  });
+
+  test('"Hazards:" heads the list when nothing needs action before merging', () => {
+    const lines = formatPlan(upgradePlan('0.26.0', '0.26.1', { inPlaceUpdates: true }));
+    expect(lines.slice(0, 4)).toEqual(['Upgrade plan: chart 0.26.0 -> 0.26.1, operator 1.27.0 -> 1.27.1', 'Operator releases crossed (1): 1.27.1 (2025-10-23)', 'Hazards:', expect.stringMatching(/^ {2}\[upgrade-stall\] 1\.27\.1: /)]);
+    expect(formatPlan(upgradePlan('0.26.1', '0.28.0'))[1]).toBe('Operator releases crossed (3): 1.28.0 (2025-12-09), 1.28.1 (2026-02-05), 1.29.0 (2026-03-31)');
+  });
+});
+
+describe('the order of hazards', () => {
+  const h = (tag: string, release: string | null, id: number): { tag: string; release: string | null; id: number } => ({ tag, release, id });
+  test('act-before-merge tags, then the known tags in order, then unknown tags alphabetically', () => {
+    const sorted = sortHazards([h('zeta', null, 1), h('alpha', null, 2), h('metrics', null, 3), h('upgrade-stall', null, 4), h('rbac', null, 5), h('rolls-clusters', null, 6)]);
+    expect(sorted.map((x) => x.tag)).toEqual(['rolls-clusters', 'rbac', 'upgrade-stall', 'metrics', 'alpha', 'zeta']);
+  });
+
+  test('within a tag: every-upgrade hazards first in given order, then by release (descending for a downgrade), ties in given order', () => {
+    const list = [h('security', '1.29.0', 1), h('security', null, 2), h('security', '1.30.0', 3), h('security', null, 4), h('security', '1.29.0', 5)];
+    expect(sortHazards(list).map((x) => x.id)).toEqual([2, 4, 1, 5, 3]);
+    expect(sortHazards(list, true).map((x) => x.id)).toEqual([2, 4, 3, 1, 5]);
   });
 });
