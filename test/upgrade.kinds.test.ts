@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { releaseTable } from '../src/core/releases.js';
-import { MAX_ROLLOUT_DELAY_SECONDS, commitBodyLines, formatPlan, rolloutAdvice, rolloutConfigData, sortHazards, upgradePlan } from '../src/core/upgrade.js';
+import { MAX_ROLLOUT_DELAY_SECONDS, commitBodyLines, formatPlan, planJson, rolloutAdvice, rolloutConfigData, sortHazards, upgradePlan } from '../src/core/upgrade.js';
 import { CHART_TO_OPERATOR } from '../src/core/versions.js';
 
 const ROLLS = '  [rolls-clusters] every operator version change: Each operator version change triggers a rolling update of every PostgreSQL cluster to the new instance manager, ending in a switchover (single-instance clusters restart), unless ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES is "true".';
@@ -164,5 +164,39 @@ describe('the order of hazards', () => {
     const list = [h('security', '1.29.0', 1), h('security', null, 2), h('security', '1.30.0', 3), h('security', null, 4), h('security', '1.29.0', 5)];
     expect(sortHazards(list).map((x) => x.id)).toEqual([2, 4, 1, 5, 3]);
     expect(sortHazards(list, true).map((x) => x.id)).toEqual([2, 4, 3, 1, 5]);
+  });
+});
+
+describe('a chart that ships the same operator as 0.29.0 (a chart-only release, as 0.28.1-0.28.3 are for 1.29.1)', () => {
+  const map = { ...CHART_TO_OPERATOR, '0.28.9': '1.30.0', '0.29.1': '1.30.0' };
+  const lostOrNot = (from: string, to: string): [string, string | null, boolean][] => upgradePlan(from, to, { chartToOperator: map }).hazards.map((x) => [x.tag, x.release, x.lost]);
+
+  test('moving onto 0.29.0 from it, either way, shows 0.29.0\'s own hazards (its kubeVersion, its RBAC), not lost', () => {
+    expect(lostOrNot('0.29.1', '0.29.0')).toEqual([['min-kubernetes', '1.30.0', false], ['rbac', '1.30.0', false]]);
+    expect(lostOrNot('0.28.9', '0.29.0')).toEqual([['min-kubernetes', '1.30.0', false], ['rbac', '1.30.0', false]]);
+  });
+
+  test('a downgrade loses a chart\'s own hazard only when it comes from that chart', () => {
+    expect(lostOrNot('0.29.1', '0.28.3')).toEqual([['rolls-clusters', null, false], ['security', '1.30.0', true], ['crd-change', '1.30.0', true], ['crd-change', '1.30.0', true]]);
+    expect(lostOrNot('0.29.0', '0.28.3')).toEqual([['rolls-clusters', null, false], ['rbac', '1.30.0', true], ['security', '1.30.0', true], ['crd-change', '1.30.0', true], ['crd-change', '1.30.0', true]]);
+  });
+});
+
+describe('what the doors print and store', () => {
+  test('the advice for the every-upgrade roll-out alone: the in-place switch, no line about releases that roll anyway', () => {
+    expect(rolloutAdvice(upgradePlan('0.27.0', '0.27.1'))).toEqual([
+      'This change rolls PostgreSQL clusters. Pace it with the operator settings in the HelmRelease values config.data:',
+      '  CLUSTERS_ROLLOUT_DELAY: seconds to wait between the roll-outs of different clusters during an operator upgrade (default 0: all at once; not set).',
+      '  INSTANCES_ROLLOUT_DELAY: seconds to wait between the roll-outs of the instances of one cluster (default 0; not set).',
+      '  ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES: "true" replaces the instance manager in place after an operator upgrade, without restarting PostgreSQL (default off).',
+      '  Values are strings ("60"). Set them in the bump commit or before it: the chart restarts the operator when config.data changes (checksum/config), and the new operator reads them when it starts.',
+    ]);
+  });
+
+  test('a hazard keeps the charts it applies to; --json gives every hazard its see-also list, empty when there is none', () => {
+    expect(upgradePlan(undefined, '0.29.0').hazards.map((x) => x.charts)).toEqual([['0.29.0'], ['0.29.0']]);
+    const plan = upgradePlan('0.22.0', '0.29.0');
+    expect(planJson(plan).hazards.map((x) => x.seeAlso)).toEqual(plan.hazards.map((x) => x.seeAlso ?? []));
+    expect(planJson(plan).hazards.some((x) => x.seeAlso.length === 0)).toBe(true);
   });
 });
