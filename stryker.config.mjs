@@ -26,6 +26,7 @@ export default {
     'src/core/patch/cluster-settings.ts',
     'src/core/patch/crds-helmfile.ts',
     'src/core/patch/kustomization-list.ts',
+    'src/core/patch/crds-releases.ts',
     'src/core/upgrade.ts',
     'src/core/releases.ts',
   ],

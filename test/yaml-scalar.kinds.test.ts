@@ -12,7 +12,7 @@ import { patchClusterSettings } from '../src/core/patch/cluster-settings.js';
 import { patchCrdsHelmfile } from '../src/core/patch/crds-helmfile.js';
 import { renderGenerated } from '../src/core/plan.js';
 import { type Answers, DEFAULT_ANSWERS, type Monitoring, parseSetting } from '../src/core/settings.js';
-import { type ScalarStyle, yamlScalar } from '../src/core/yaml-scalar.js';
+import { type ScalarStyle, TemplateError, doubleQuoted, yamlScalar } from '../src/core/yaml-scalar.js';
 import { CLUSTER_SETTINGS } from './helpers/repo.js';
 import { CRDS, L, changeOf, planFor, settingsPath } from './helpers/core.js';
 
@@ -156,5 +156,83 @@ describe('yamlScalar, the one serialiser', () => {
     expect([yamlScalar("it's"), yamlScalar("it's", 'single')]).toEqual(['"it\'s"', "'it''s'"]);
     expect(yamlScalar('é')).toBe('"\\u00e9"');
     expect(docs(`k: ${yamlScalar('😀')}\n`, '1.2')[0].k).toBe('😀');
+  });
+
+  test('each style prints exactly what a person editing the file would write', () => {
+    const cases: [string, Record<ScalarStyle, string>][] = [
+      ['', { auto: "''", 'plain-or-double': '""', single: "''", double: '""' }],
+      ['a b', { auto: "'a b'", 'plain-or-double': '"a b"', single: "'a b'", double: '"a b"' }],
+      ['cnpg-system', { auto: 'cnpg-system', 'plain-or-double': 'cnpg-system', single: "'cnpg-system'", double: '"cnpg-system"' }],
+      ["it's", { auto: '"it\'s"', 'plain-or-double': '"it\'s"', single: "'it''s'", double: '"it\'s"' }],
+      ["'a''b'", { auto: '"\'a\'\'b\'"', 'plain-or-double': '"\'a\'\'b\'"', single: "'''a''''b'''", double: '"\'a\'\'b\'"' }],
+      ['say "hi"', { auto: '\'say "hi"\'', 'plain-or-double': '"say \\"hi\\""', single: '\'say "hi"\'', double: '"say \\"hi\\""' }],
+      ['\t', { auto: '"\\t"', 'plain-or-double': '"\\t"', single: '"\\t"', double: '"\\t"' }],
+      ['é', { auto: '"\\u00e9"', 'plain-or-double': '"\\u00e9"', single: '"\\u00e9"', double: '"\\u00e9"' }],
+      ['~', { auto: "'~'", 'plain-or-double': '"~"', single: "'~'", double: '"~"' }],
+    ];
+    for (const [s, want] of cases) {
+      const got = Object.fromEntries((Object.keys(want) as ScalarStyle[]).map((style) => [style, yamlScalar(s, style)]));
+      expect([s, got]).toEqual([s, want]);
+    }
+    expect(yamlScalar('a b', undefined)).toBe("'a b'");
+  });
+
+  test('non-ASCII is escaped as \\uXXXX or \\UXXXXXXXX, ASCII kept as is', () => {
+    expect(doubleQuoted('a~z')).toBe('"a~z"');
+    expect(doubleQuoted('\u007f')).toBe('"\\u007f"');
+    expect(doubleQuoted('\u0100x\u0fff')).toBe('"\\u0100x\\u0fff"');
+    expect(doubleQuoted('\uffff')).toBe('"\\uffff"');
+    expect(doubleQuoted('😀')).toBe('"\\U0001f600"');
+    expect(doubleQuoted('a😀b\u{10ffff}')).toBe('"a\\U0001f600b\\U0010ffff"');
+    expect(doubleQuoted('\u00e9\u00e9')).toBe('"\\u00e9\\u00e9"');
+    for (const v of VERSIONS) expect(docs(`k: ${doubleQuoted('a😀é\u007f\uffff')}\n`, v)[0].k).toBe('a😀é\u007f\uffff');
+  });
+
+  test('only the two Flux variables, whole, may appear; anything else is refused naming it', () => {
+    expect(yamlScalar('${CNPG_OPERATOR_VERSION}')).toBe("'${CNPG_OPERATOR_VERSION}'");
+    expect(yamlScalar('v${CNPG_OPERATOR_REPLICAS}x', 'double')).toBe('"v${CNPG_OPERATOR_REPLICAS}x"');
+    expect(yamlScalar('$CNPG_OPERATOR_VERSION')).toBe("'$CNPG_OPERATOR_VERSION'");
+    expect(yamlScalar('{x}')).toBe("'{x}'");
+    const refused: [string, string][] = [
+      ['${HOME}', '"${HOME}"'],
+      ['a${X}b', '"${X}"'],
+      ['${CNPG_OPERATOR_VERSION', '"${CNPG_OPERATOR_VERSION"'],
+      ['${}', '"${}"'],
+      ['${CNPG_OPERATOR_VERSION}${CNPG_OPERATOR_VERSIONS}', '"${CNPG_OPERATOR_VERSIONS}"'],
+      ['${cnpg_operator_version}', '"${cnpg_operator_version}"'],
+    ];
+    for (const [value, named] of refused) {
+      for (const style of STYLES) {
+        let err: unknown;
+        try {
+          yamlScalar(value, style);
+        } catch (e) {
+          err = e;
+        }
+        expect([value, style, err instanceof TemplateError, (err as Error | undefined)?.message]).toEqual([value, style, true, `refusing to print a Flux substitution ${named}`]);
+      }
+    }
+  });
+
+  test('values that are not a string, a finite number or a boolean are refused, naming what they are', () => {
+    const refusal = (v: unknown): string => {
+      try {
+        yamlScalar(v);
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+      return 'printed';
+    };
+    expect([NaN, Infinity, -Infinity, undefined, null, {}, ['a'], 1n].map(refusal)).toEqual([
+      'TemplateError: not a finite number: NaN',
+      'TemplateError: not a finite number: Infinity',
+      'TemplateError: not a finite number: -Infinity',
+      'TemplateError: cannot print a undefined into YAML',
+      'TemplateError: cannot print a object into YAML',
+      'TemplateError: cannot print a object into YAML',
+      'TemplateError: cannot print a object into YAML',
+      'TemplateError: cannot print a bigint into YAML',
+    ]);
+    expect([yamlScalar(0), yamlScalar(-1.5), yamlScalar(3, 'double'), yamlScalar(false, 'single')]).toEqual(['0', '-1.5', '3', 'false']);
   });
 });

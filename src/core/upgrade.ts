@@ -132,6 +132,7 @@ export function upgradePlan(fromChart: string | undefined, toChart: string, opti
   const map = options.chartToOperator ?? CHART_TO_OPERATOR;
   const inPlaceUpdates = options.inPlaceUpdates === true;
   const releases = table.releases;
+  // Stryker disable next-line ConditionalExpression: equivalent, operatorOf(map, undefined) is null too
   const fromOp = fromChart === undefined ? null : operatorOf(map, fromChart);
   const toOp = operatorOf(map, toChart);
   const from: VersionPoint = { chart: fromChart ?? null, operator: fromOp };

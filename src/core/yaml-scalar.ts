@@ -28,7 +28,9 @@ export type ScalarStyle = 'auto' | 'plain-or-double' | 'single' | 'double';
 
 /** `s` double-quoted, ASCII only: JSON escapes (valid in YAML), `\uXXXX` / `\UXXXXXXXX` for everything else. */
 export function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\uffff]|[\ud800-\udbff][\udc00-\udfff]/g, (c) => {
+  // The surrogate pair first: `[\u007f-\uffff]` alone matched its halves, two `\u` escapes of surrogates, which
+  // YAML defines as no character (only some readers join them); one `\UXXXXXXXX` is the character.
+  return JSON.stringify(s).replace(/[\ud800-\udbff][\udc00-\udfff]|[\u007f-\uffff]/g, (c) => {
     const cp = c.codePointAt(0)!;
     return cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
   });
@@ -56,6 +58,7 @@ export function yamlScalar(value: unknown, style: ScalarStyle = 'auto'): string 
   refuseFluxSubstitution(value);
   if (style === 'double') return doubleQuoted(value);
   const plainAllowed = style === 'auto' || style === 'plain-or-double';
+  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, PLAIN_SAFE needs one character, so '' is never plain
   if (plainAllowed && value !== '' && PLAIN_SAFE.test(value) && !NOT_A_STRING.test(value)) return value;
   if (style === 'plain-or-double') return doubleQuoted(value);
   if (PRINTABLE_ASCII.test(value) && (style === 'single' || !value.includes("'"))) return `'${value.replace(/'/g, "''")}'`;
