@@ -142,13 +142,12 @@ export function scanNeeded(
 export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}): Census {
   const files = new Map<string, string | undefined>();
   files.set(YO_RC, readRepoFile(repo, YO_RC));
-  const storedFirst = loadStored(files.get(YO_RC));
-  const namespaces = [...new Set([...(options.namespaces ?? []), ...(storedFirst?.values.namespace ? [storedFirst.values.namespace] : []), 'cnpg-system'])];
-  for (const p of ownedPaths(layout, namespaces)) files.set(p, readRepoFile(repo, p));
+  const stored = loadStored(files.get(YO_RC));
+  const namespaces = [...new Set([...(options.namespaces ?? []), ...(stored?.values.namespace ? [stored.values.namespace] : []), 'cnpg-system'])];
+  for (const p of ownedPaths(layout, namespaces)) if (!files.has(p)) files.set(p, readRepoFile(repo, p));
   const cs = layout.clusterSettings;
   const names = cs ? [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])] : [];
   if (cs) for (const name of names) files.set(cs.path(name), readRepoFile(repo, cs.path(name)));
-  const stored = loadStored(files.get(YO_RC));
   const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.

@@ -10,7 +10,6 @@ import { fluxKustomizationRefusal, installRefusal } from './detect.js';
 import { FileError, InputError, RunFailure, exitCodeOf } from './errors.js';
 import { LAYOUTS, type Layout, YO_RC, ownedGeneratedPaths } from './layout.js';
 import { type Plan, makePlan, renderGenerated } from './plan.js';
-import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
 import { checkWritable } from './preflight.js';
 import { type Repo, gitBlocker, lastGeneratedFiles, openRepo, readRepoFile } from './repo.js';
 import { type Answers, DEFAULT_ANSWERS, type RunOptions, SETTINGS, type SettingKey, appliesIn, parseSetting } from './settings.js';
@@ -142,12 +141,13 @@ export async function prepare(req: RunRequest): Promise<Prepared> {
   const repo = openRepo(req.cwd);
   // The layout first (every path depends on it): --layout, else the stored one, else the repo's entry points.
   // A rerun with a stored layout looks at nothing (its cost must not grow with the repo).
-  const storedLayout = loadStored(readRepoFile(repo, YO_RC))?.values.layout;
+  const storedEarly = loadStored(readRepoFile(repo, YO_RC))?.values;
+  const storedLayout = storedEarly?.layout;
   const detection = storedLayout ? NOT_DETECTED : detectLayout(readLayoutFiles(repo));
   const layoutChoice = chooseLayout(flags.layout, storedLayout, detection);
   const LAYOUT: Layout = LAYOUTS[layoutChoice.value];
   // The Flux Kustomizations the generator writes, for the scan to look up in the same git grep.
-  const fluxNames = fluxNamesOf(LAYOUT, flags.namespace ?? loadStored(readRepoFile(repo, YO_RC))?.values.namespace ?? DEFAULT_ANSWERS.namespace);
+  const fluxNames = fluxNamesOf(LAYOUT, flags.namespace ?? storedEarly?.namespace ?? DEFAULT_ANSWERS.namespace);
   let census: Census = {
     ...readRepo(repo, LAYOUT, {
       clusters: flags.cluster,
@@ -293,11 +293,9 @@ function check(req: RunRequest, { repo, plan, answers, clusters, files, settings
   const problems: string[] = [];
   const layout = census.layout;
   // Every place that carries the chart version must agree with the stored answers.
-  const CRDS_HELMFILE = census.crdsHelmfile;
-  const crds = CRDS_HELMFILE === undefined || layout.crds.styleOf(CRDS_HELMFILE) !== 'versioned' ? undefined : files.get(CRDS_HELMFILE);
-  const crdsVersion = crds === undefined ? undefined : readCrdsHelmfileVersion(crds, CRDS_HELMFILE!);
-  if (crdsVersion !== undefined && crdsVersion !== answers.chartVersion) {
-    problems.push(`${CRDS_HELMFILE}: the cloudnative-pg release is at ${crdsVersion}, expected ${answers.chartVersion}`);
+  // (the census read the versioned CRD helmfile's release version)
+  if (census.crds !== undefined && census.crds.raw !== answers.chartVersion) {
+    problems.push(`${census.crds.file}: the cloudnative-pg release is at ${census.crds.raw}, expected ${answers.chartVersion}`);
   }
   // The version's home in apps: the app's ocirepository.yaml spec.ref.tag, literal.
   const ociPath = `${layout.parts(answers.namespace, 'none')[0].dir}/ocirepository.yaml`;
