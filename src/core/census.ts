@@ -8,14 +8,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { type RepoScan, scanRepo } from './detect.js';
+import { type RepoScan, fluxKustomizationsNamed, scanRepo } from './detect.js';
 import { readPending } from './git-guard.js';
 import { FileError, InputError } from './errors.js';
 import { LAYOUT_NAMES, type Layout, type LayoutName, YO_RC, ownedGeneratedPaths } from './layout.js';
 import { PACKAGE_NAME } from './meta.js';
 import { readClusterSettings } from './patch/cluster-settings.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
-import { type Repo, git, readRepoFile, resolveInside } from './repo.js';
+import { type Repo, readRepoFile, resolveInside } from './repo.js';
 import { type Answers, SETTINGS, type SettingKey, parseSetting } from './settings.js';
 import { EXACT_VERSION, chartsShipping } from './versions.js';
 
@@ -93,7 +93,7 @@ export interface Census {
   stored?: StoredAnswers;
   /** Current text of every file the plan may touch (undefined: missing), by repo path. */
   files: Map<string, string | undefined>;
-  /** Names of the repo's Flux Kustomizations, when asked for (and the repo is a git work tree). */
+  /** The --depends-on names (given or stored) that a Flux Kustomization in the repo carries, when asked for (git work trees only). */
   fluxKustomizations?: Set<string>;
   /** Remarks about what was found (a cluster file that could not be read, say). */
   warnings: string[];
@@ -148,7 +148,8 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   const cs = layout.clusterSettings;
   const names = cs ? [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])] : [];
   if (cs) for (const name of names) files.set(cs.path(name), readRepoFile(repo, cs.path(name)));
-  const wantsNames = (options.dependsOn?.length ?? 0) > 0 || (stored?.values.dependsOn?.length ?? 0) > 0;
+  // The names --depends-on gives (or the stored answer holds): which of them a Flux Kustomization in the repo carries.
+  const dependsOn = [...new Set([...(options.dependsOn ?? []), ...(stored?.values.dependsOn ?? [])])];
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.
   const owned = [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))];
@@ -160,7 +161,7 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
     const ours = readPending(repo) !== undefined || loadStored(readRepoFile(repo, YO_RC)) !== undefined;
     if (ours) scan.installs = scan.installs.filter((i) => !owned.includes(i.path));
   }
-  const census = censusOf(layout, files, names, wantsNames ? fluxKustomizationNames(repo) : undefined, scan);
+  const census = censusOf(layout, files, names, dependsOn.length > 0 && repo.gitDir ? new Set(fluxKustomizationsNamed(repo, dependsOn, new Set()).map((k) => k.name)) : undefined, scan);
   if (layout.namespaceFolder) census.namespaceStyle = namespaceStyleOf(siblingKustomizations(repo, layout), existsSync(path.join(repo.root, 'kubernetes/components/namespace')));
   return census;
 }
@@ -517,25 +518,3 @@ export function loadStored(text: string | undefined): StoredAnswers | undefined 
   return { values, clusters, generatorVersion: typeof section.generatorVersion === 'string' ? section.generatorVersion : undefined };
 }
 
-/** Names of Flux Kustomizations in the repo's tracked files; undefined outside git. */
-function fluxKustomizationNames(repo: Repo): Set<string> | undefined {
-  if (!repo.gitDir) return undefined;
-  const r = git(repo.root, ['grep', '-l', '-I', '-F', 'kustomize.toolkit.fluxcd.io', '--', '*.yaml', '*.yml']);
-  if (r.status > 1) return undefined;
-  const names = new Set<string>();
-  for (const file of r.stdout.split('\n').filter(Boolean)) {
-    let text: string | undefined;
-    try {
-      text = readRepoFile(repo, file);
-    } catch {
-      continue;
-    }
-    // Light scan: a Flux Kustomization's metadata.name (documents are small; no full YAML parse needed).
-    for (const doc of (text ?? '').split(/^---\s*$/m)) {
-      if (!/^apiVersion:\s*["']?kustomize\.toolkit\.fluxcd\.io\//m.test(doc) || !/^kind:\s*["']?Kustomization\b/m.test(doc)) continue;
-      const m = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([A-Za-z0-9.-]+)/m.exec(doc);
-      if (m) names.add(m[1]);
-    }
-  }
-  return names;
-}
