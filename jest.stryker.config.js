@@ -1,37 +1,33 @@
 /**
- * Jest config for `npm run mutate` (stryker.config.mjs): only the suites that run the core in process. Suites that
- * spawn the bin or git for every case (doors, e2e, rerun, safety, ...) are too slow to run per mutant and cannot see
- * a mutant anyway (the active mutant lives in the test process).
+ * Jest config for `npm run mutate` (stryker.config.mjs): the suites that run the core in process, compiled to
+ * CommonJS under dist-cjs/ and run as one test file (scripts/build-cjs.js says why). Suites that spawn the bin or
+ * git for a case (doors, e2e, rerun, safety, schema, monitoring-settings, apply.kinds, ...) are out of the mutation
+ * scope (issue 14): too slow to run per mutant, and a spawned bin cannot report which test covered a mutant.
+ *
+ * `CNPG_MUTATE_SUITES=yaml-scalar.kinds,labels.kinds npm run mutate -- --mutate src/core/yaml-scalar.ts` runs only
+ * the named suites, for a quick run on one module. A mutant only those suites miss counts as survived, so such a
+ * score is a lower bound of the full run's.
  */
-import base from './jest.config.js';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-export const IN_PROCESS_SUITES = [
-  'answers',
-  'plan.golden',
-  'prepare',
-  'upgrade',
-  'promql',
-  'yaml-patch',
-  'yaml-patch.property',
-  'monitoring-settings',
-  'schema',
-];
+export const IN_PROCESS_SUITES = ['answers', 'plan.golden', 'prepare', 'upgrade', 'promql', 'yaml-patch', 'yaml-patch.property'];
 
-/**
- * `CNPG_MUTATE_SUITES=yaml-scalar.kinds,labels.kinds npm run mutate -- --mutate src/core/yaml-scalar.ts`: only these
- * suites (names as in IN_PROCESS_SUITES), for a quick run on one module. A mutant only those suites miss counts
- * as survived, so such a score is a lower bound of the full run's.
- */
-const only = (process.env.CNPG_MUTATE_SUITES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** The in-process suites and every `*.kinds` suite but apply.kinds (the run lock: apply.ts is out of scope, and it spawns). */
+export function mutationSuites() {
+  const kinds = readdirSync('test')
+    .filter((f) => f.endsWith('.kinds.test.ts') && f !== 'apply.kinds.test.ts')
+    .map((f) => f.slice(0, -'.test.ts'.length));
+  return [...IN_PROCESS_SUITES, ...kinds.sort()];
+}
 
 export default {
-  ...base,
+  // A full path: Stryker resolves the environment itself, without jest's <rootDir>.
+  testEnvironment: fileURLToPath(new URL('scripts/stryker-bail-env.cjs', import.meta.url)),
+  roots: ['<rootDir>/dist-cjs/test'],
+  testMatch: ['**/in-process.all.test.js'],
+  transform: {},
+  testTimeout: 30000,
   // Fewer runs per property while mutating (see the file); npm test keeps the suites' own counts.
-  moduleNameMapper: { '^fast-check$': '<rootDir>/scripts/stryker-fast-check.mjs' },
-  testMatch: only.length > 0 ? only.map((n) => `**/${n}.test.js`) : [
-    ...IN_PROCESS_SUITES.map((n) => `**/${n}.test.js`),
-    // The issue-14 suites, except apply.kinds (the run lock: apply.ts is out of the mutation scope, and it waits).
-    '**/mutation-*.test.js',
-    '**/!(apply).kinds.test.js',
-  ],
+  moduleNameMapper: { '^fast-check$': '<rootDir>/scripts/stryker-fast-check.cjs' },
 };

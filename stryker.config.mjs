@@ -8,8 +8,6 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  // jest 30 runs ESM test files only with vm modules.
-  testRunnerNodeArgs: ['--experimental-vm-modules'],
   jest: { configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
   // The pure core: what its in-process suites can see. Not run.ts, repo.ts, apply.ts, the git code, the doors.
   mutate: [
@@ -35,7 +33,7 @@ export default {
   // Stryker's TS-config preprocessor uses the `typescript` JS API, which TypeScript 7 (native) lacks: a tsconfig
   // name that does not exist makes Stryker skip it. Stryker marks mutated files `// @ts-nocheck`, which tsc 7 honours.
   tsconfigFile: 'no-tsconfig-rewrite.json',
-  ignorePatterns: ['dist', '.bench', 'demo', 'reports', '.stryker-tmp'],
+  ignorePatterns: ['dist', 'dist-cjs', '.bench', 'demo', 'reports', '.stryker-tmp'],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level constants: the settings table's texts, the regexes, the release table) run every
   // suite per mutant: ~700 of them took 72% of the time and the run would not fit in 40 minutes. They are left

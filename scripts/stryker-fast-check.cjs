@@ -1,11 +1,11 @@
 // `npm run mutate` only (jest.stryker.config.js maps `fast-check` here): the property suites ask for up to 1000
 // runs per property, which costs ~8 s per mutant; under mutation testing each property runs at most
 // CNPG_MUTATE_NUM_RUNS times (default 100, same seeds). `npm test` always runs the full counts.
-import fc from '../node_modules/fast-check/lib/fast-check.js';
+const fc = require('../node_modules/fast-check/lib/cjs/fast-check.js');
 
 const MAX = Number(process.env.CNPG_MUTATE_NUM_RUNS ?? 100);
 
-export default {
+module.exports = {
   ...fc,
   assert: (property, params = {}) => fc.assert(property, { ...params, numRuns: Math.min(params.numRuns ?? 100, MAX) }),
 };
