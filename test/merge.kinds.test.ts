@@ -4,7 +4,7 @@
  * and through makePlan.
  */
 import { describe, expect, test } from '@jest/globals';
-import { CONFLICT_START, hasConflictMarkers, merge3 } from '../src/core/merge.js';
+import { CONFLICT_START, hasConflictMarkers, merge3, takeGeneratorSide } from '../src/core/merge.js';
 import { renderGenerated } from '../src/core/plan.js';
 import { DEFAULT_ANSWERS } from '../src/core/settings.js';
 import { L, YO_RC, changeOf, planFor, yoRc } from './helpers/core.js';
@@ -135,5 +135,54 @@ describe('conflict labels', () => {
     expect([kept.status, kept.after, kept.note]).toEqual(['conflicted', marked, 'still holds conflict markers from an earlier run']);
     const forced = changeOf(planFor({ files, force: true }).plan, path);
     expect([forced.status, forced.after]).toEqual(['merged', renderGenerated(DEFAULT_ANSWERS, L).get(path)]);
+  });
+});
+
+describe('--force on a file an earlier run left conflicted: the generator side of each block', () => {
+  test('each block becomes its generator lines; lines outside the blocks stay, in order', () => {
+    const text = lines('top', '<<<<<<< yours', 'mine 1', 'mine 2', '=======', 'gen 1', '>>>>>>> generator', 'middle', '<<<<<<< yours', 'mine 3', '=======', '>>>>>>> generator', 'end');
+    expect(takeGeneratorSide(text)).toBe(lines('top', 'gen 1', 'middle', 'end'));
+  });
+
+  test('CRLF text keeps CRLF; a text without blocks comes back as it is', () => {
+    const crlf = 'a\r\n<<<<<<< yours\r\nx\r\n=======\r\ny\r\n>>>>>>> generator\r\nb\r\n';
+    expect(takeGeneratorSide(crlf)).toBe('a\r\ny\r\nb\r\n');
+    expect(takeGeneratorSide(lines('a', 'b'))).toBe(lines('a', 'b'));
+  });
+
+  test('only whole marker lines count: "=======" inside the generator side or a marker text mid-line is content', () => {
+    const text = lines('<<<<<<< yours', 'x', '=======', 'y', '======= not a marker', 'z >>>>>>> generator', '>>>>>>> generator', 'after');
+    expect(takeGeneratorSide(text)).toBe(lines('y', '======= not a marker', 'z >>>>>>> generator', 'after'));
+    // A second "=======" inside the generator side is content there, and a ">>>>>>> " line outside a block is content.
+    expect(takeGeneratorSide(lines('<<<<<<< yours', 'x', '=======', 'y', '=======', '>>>>>>> generator', '>>>>>>> stray'))).toBe(lines('y', '=======', '>>>>>>> stray'));
+  });
+
+  test('badly formed markers are undefined: a block left open, a block opened inside a block, a block never split', () => {
+    expect(takeGeneratorSide(lines('a', '<<<<<<< yours', 'x', '=======', 'y'))).toBeUndefined();
+    expect(takeGeneratorSide(lines('<<<<<<< yours', 'x', '<<<<<<< yours', '=======', 'y', '>>>>>>> generator'))).toBeUndefined();
+    expect(takeGeneratorSide(lines('<<<<<<< yours', 'x', '=======', 'y', '<<<<<<< yours', '>>>>>>> generator'))).toBeUndefined();
+    expect(takeGeneratorSide(lines('<<<<<<< yours', 'x', '>>>>>>> generator'))).toBeUndefined();
+  });
+
+  test('through the plan: --force keeps the user edit outside the block and takes the new rendering inside it', () => {
+    const path = `${L.operatorDir}/pdb.yaml`;
+    const lastWritten = renderGenerated(DEFAULT_ANSWERS, L).get(path)!;
+    const next = renderGenerated({ ...DEFAULT_ANSWERS, namespace: 'databases' }, L).get(path)!;
+    expect(lastWritten).toContain('  minAvailable: 1\n');
+    // An earlier run's conflict on the namespace line, and a user comment on another line.
+    const marked = lastWritten
+      .replace('  namespace: cnpg-system\n', '<<<<<<< yours\n  namespace: cnpg-system # mine\n=======\n  namespace: cnpg-system\n>>>>>>> generator\n')
+      .replace('  minAvailable: 1\n', '  minAvailable: 1 # user note\n');
+    const files = { [YO_RC]: yoRc({ namespace: 'cnpg-system' }), [path]: marked };
+    const c = changeOf(planFor({ files, flags: { namespace: 'databases' }, bases: { [path]: lastWritten }, force: true }).plan, path);
+    expect([c.status, c.after]).toEqual(['merged', next.replace('  minAvailable: 1\n', '  minAvailable: 1 # user note\n')]);
+  });
+
+  test('through the plan: --force on badly formed markers replaces the file with the new rendering and says so', () => {
+    const path = `${L.operatorDir}/pdb.yaml`;
+    const open = lines('<<<<<<< yours', 'x', '=======', 'y', '>>>>>>> generator', '<<<<<<< yours', 'x', '=======', 'y');
+    expect(hasConflictMarkers(open)).toBe(true);
+    const c = changeOf(planFor({ files: { [YO_RC]: yoRc({}), [path]: open }, force: true }).plan, path);
+    expect([c.status, c.after, c.note]).toEqual(['updated', renderGenerated(DEFAULT_ANSWERS, L).get(path), "conflict markers not well formed: replaced by the generator's version (--force)"]);
   });
 });
