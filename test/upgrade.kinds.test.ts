@@ -199,4 +199,11 @@ describe('what the doors print and store', () => {
     expect(planJson(plan).hazards.map((x) => x.seeAlso)).toEqual(plan.hazards.map((x) => x.seeAlso ?? []));
     expect(planJson(plan).hazards.some((x) => x.seeAlso.length === 0)).toBe(true);
   });
+
+  test('--json lists each crossed release with the Kubernetes versions the table gives it, null where it gives none', () => {
+    const table = new Map(releaseTable().releases.map((r) => [r.version, r.kubernetes ?? null]));
+    const crossed = planJson(upgradePlan('0.22.0', '0.29.0')).crossed;
+    expect(crossed.map((r) => [r.version, r.kubernetes])).toEqual(crossed.map((r) => [r.version, table.get(r.version)]));
+    expect(crossed.some((r) => Array.isArray(r.kubernetes) && r.kubernetes.length > 0)).toBe(true);
+  });
 });
