@@ -32,11 +32,12 @@ export function merge3(base: string, ours: string, theirs: string, opts: { favor
   let conflicts = 0;
   for (const region of regions) {
     if (region.ok) out.push(...region.ok);
-    // Stryker disable next-line ConditionalExpression: equivalent: a node-diff3 region holds either ok or conflict
-    else if (region.conflict) {
+    else {
+      // A node-diff3 region holds either ok or conflict.
+      const { a, b } = region.conflict!;
       conflicts++;
-      if (opts.favor === 'theirs') out.push(...region.conflict.b);
-      else out.push(`${CONFLICT_START}${LABELS.ours}`, ...region.conflict.a, '=======', ...region.conflict.b, `>>>>>>> ${LABELS.theirs}`);
+      if (opts.favor === 'theirs') out.push(...b);
+      else out.push(`${CONFLICT_START}${LABELS.ours}`, ...a, '=======', ...b, `>>>>>>> ${LABELS.theirs}`);
     }
   }
   return { text: out.join(eol), conflicts };
