@@ -295,7 +295,7 @@ export function parseSetting<K extends SettingKey>(key: K, raw: unknown, source 
     return setting.parse(raw);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    const shown = typeof raw === 'string' ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+    const shown = JSON.stringify(raw) ?? String(raw);
     throw new InputError(`${source} ${shown}: ${e.message}${e.message.includes(setting.valid) ? '' : ` (valid: ${setting.valid})`}`);
   }
 }
