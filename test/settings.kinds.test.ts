@@ -291,12 +291,18 @@ describe('doorOptions: what each door accepts', () => {
     expect(Object.fromEntries(actions.filter((o) => o.short !== undefined).map((o) => [o.name, o.short]))).toEqual({ yes: 'y', directory: 'C', help: 'h', version: 'V' });
     expect(actions.filter((o) => 'short' in o && o.short === undefined)).toEqual([]);
     expect(actions.filter((o) => o.type === 'string').map((o) => o.name)).toEqual(['from', 'to', 'directory']);
+    expect(actions.filter((o) => o.type === 'boolean').map((o) => o.name)).toEqual(BIN_ACTIONS.filter((n) => !['from', 'to', 'directory'].includes(n)));
     for (const o of actions) {
       expect(o.action).toBe(ACTIONS.find((a) => a.flag === o.name));
       expect(o.description).toBe(o.action?.description);
       expect(o.setting).toBeUndefined();
     }
     expect(doorOptions('bin').length).toBe(SETTING_OPTIONS.length + BIN_ACTIONS.length);
+  });
+
+  test('the names the Yeoman door declares: the flag itself, but --commit for --no-commit (Yeoman refuses names starting with no-)', () => {
+    expect(ACTIONS.filter((a) => a.yeomanOption !== a.flag).map((a) => [a.flag, a.yeomanOption])).toEqual([['no-commit', 'commit']]);
+    expect(ACTIONS.map((a) => a.yeomanOption).filter((n) => n.startsWith('no-') || n === '')).toEqual([]);
   });
 
   test('the Yeoman door: the same, plus --interactive before --help', () => {
