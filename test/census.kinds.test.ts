@@ -694,6 +694,21 @@ describe('scanNeeded: whether a run looks through the repo\'s other YAML', () =>
     expect(scanNeeded(L, new Map([[`${OP}/podmonitor.yaml`, 'x']]), stored(), {})).toBe(false);
   });
 
+  test('apps: a rerun with the answers it stores (no cluster, no storage class) and its files does not scan', () => {
+    const apps = new Map([['kubernetes/apps/db/cloudnative-pg/ks.yaml', 'x']]);
+    const appsStored = stored({ layout: 'apps', namespace: 'db' });
+    expect(Object.keys(appsStored.values)).not.toContain('cluster');
+    expect(scanNeeded(APPS, apps, appsStored, {}, ['db'])).toBe(false);
+    // Its generated files are looked for in the namespaces given.
+    expect(scanNeeded(APPS, apps, appsStored, {})).toBe(true);
+    // Answers that apply in apps still have to be there.
+    const { replicas: _r, ...noReplicas } = JSON.parse(storedRc({ layout: 'apps', namespace: 'db' }))[P] as Record<string, unknown>;
+    expect(scanNeeded(APPS, apps, loadStored(yoRc(noReplicas)), {}, ['db'])).toBe(true);
+    // In the infrastructure layout the cluster and the storage class are answers like any other.
+    const { cluster: _c, ...noCluster } = JSON.parse(storedRc())[P] as Record<string, unknown>;
+    expect(scanNeeded(L, generated, loadStored(yoRc(noCluster)), {})).toBe(true);
+  });
+
   test('prometheus-operator without selector labels (the kube-prometheus-stack hint): yes; flags count before stored answers', () => {
     expect(scanNeeded(L, generated, stored({ monitoring: 'prometheus-operator' }), {})).toBe(true);
     expect(scanNeeded(L, generated, stored({ monitoring: 'prometheus-operator', monitoringLabels: { release: 'kps' } }), {})).toBe(false);

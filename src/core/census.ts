@@ -16,7 +16,7 @@ import { PACKAGE_NAME } from './meta.js';
 import { readClusterSettings } from './patch/cluster-settings.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
 import { type Repo, readRepoFile, resolveInside } from './repo.js';
-import { type Answers, SETTINGS, type SettingKey, parseSetting } from './settings.js';
+import { type Answers, SETTINGS, type SettingKey, appliesIn, parseSetting } from './settings.js';
 import { EXACT_VERSION, chartsShipping } from './versions.js';
 
 /** A chart version found in a repo file. */
@@ -130,7 +130,8 @@ export function scanNeeded(
   options: CensusOptions,
   namespaces: readonly string[] = ['cnpg-system'],
 ): boolean {
-  if (!stored || !SETTINGS.every((s) => s.key in stored.values)) return true;
+  // A setting that means nothing in this layout (apps: cluster, storageClass) is never stored: not missing.
+  if (!stored || !SETTINGS.every((s) => !appliesIn(s.key, layout.name) || s.key in stored.values)) return true;
   const generated = namespaces.flatMap((ns) => [...ownedGeneratedPaths(layout, ns), ...layout.legacyPaths(ns)]);
   if (!generated.some((p) => files.get(p) !== undefined)) return true;
   const monitoring = options.monitoring ?? stored.values.monitoring;
