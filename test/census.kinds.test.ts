@@ -310,6 +310,7 @@ describe('readLayoutFiles: the files detection looks at', () => {
     expect(readLayoutFiles(repoWith({ 'README.md': 'x' }))).toEqual(new Map());
     const repo = repoWith({ 'kubernetes/big.yaml': 'x'.repeat(1_000_000), 'kubernetes/almost.yaml': 'y'.repeat(999_999), 'outside.yaml': 'z' });
     symlinkSync(path.join(repo.root, 'outside.yaml'), path.join(repo.root, 'kubernetes/link.yaml'));
+    symlinkSync(path.join(repo.root, 'missing.yaml'), path.join(repo.root, 'kubernetes/dangling.yaml'));
     expect([...readLayoutFiles(repo).keys()]).toEqual(['kubernetes/almost.yaml']);
   });
 
