@@ -45,9 +45,13 @@ describe('loadStored', () => {
   test.each([
     ['[]', '.yo-rc.json: must hold a JSON object'],
     ['null', '.yo-rc.json: must hold a JSON object'],
+    ['3', '.yo-rc.json: must hold a JSON object'],
+    ['"x"', '.yo-rc.json: must hold a JSON object'],
     ['x', '.yo-rc.json: is not valid JSON ('],
     [JSON.stringify({ [P]: 'x' }), `.yo-rc.json: "${P}" must be a JSON object`],
     [JSON.stringify({ [P]: [] }), `.yo-rc.json: "${P}" must be a JSON object`],
+    [JSON.stringify({ [P]: null }), `.yo-rc.json: "${P}" must be a JSON object`],
+    [j({ clusters: null }), `.yo-rc.json: "${P}.clusters" must be a JSON object`],
     [j({ replicas: 0 }), `.yo-rc.json: "${P}.replicas" 0: must be an integer from 1 to 10`],
     [j({ clusters: [] }), `.yo-rc.json: "${P}.clusters" must be a JSON object`],
     [j({ clusters: { 'a,b': {} } }), `.yo-rc.json: "${P}.clusters.a,b": one cluster name per key`],
@@ -176,6 +180,8 @@ describe('detectLayout: what the repo points at, and the line shown as the reaso
       evidence: { ...NONE, other: ['kubernetes/a.yaml applies ./deploy/a', 'kubernetes/a.yaml applies ./deploy/b', 'kubernetes/c.yaml applies ./deploy/c'] },
     });
     expect(detect({ 'kubernetes/one.yaml': fluxKs('./deploy') }).reason).toBe('neither layout: kubernetes/one.yaml applies ./deploy');
+    // Only a leading ./ is dropped: kubernetes/./apps is not the apps root.
+    expect(detect({ 'kubernetes/one.yaml': fluxKs('kubernetes/./apps') }).reason).toBe('neither layout: kubernetes/one.yaml applies ./kubernetes/./apps');
   });
 
   test('other Flux paths do not stop a layout from being found', () => {
@@ -188,6 +194,10 @@ describe('detectLayout: what the repo points at, and the line shown as the reaso
     ['an app path', { 'kubernetes/main.yaml': fluxKs('./kubernetes/apps/db/pg/app') }],
     ['a cluster path', { 'kubernetes/main.yaml': fluxKs('./kubernetes/clusters/prod') }],
     ['a flux path', { 'kubernetes/main.yaml': fluxKs('./kubernetes/flux/config') }],
+    ['a cluster settings file outside kubernetes/', { 'other/kubernetes/clusters/a/cluster-settings.yaml': '' }],
+    ['a cluster settings backup', { 'kubernetes/clusters/a/cluster-settings.yaml.orig': '' }],
+    ['an apps ks.yaml outside kubernetes/', { 'other/kubernetes/apps/a/b/ks.yaml': '' }],
+    ['an apps ks.yaml backup', { 'kubernetes/apps/a/b/ks.yaml.orig': '' }],
     ['a path that only starts like kubernetes/infrastructure', { 'kubernetes/flux/x.yaml': fluxKs('./kubernetes/infrastructures') }],
     ['a file without the Flux API group', { 'kubernetes/main.yaml': fluxKs('./deploy').replace('kustomize.toolkit.fluxcd.io/v1', 'kustomize.config.k8s.io/v1beta1') }],
     ['another API group that mentions it', { 'kubernetes/main.yaml': fluxKs('./deploy').replace('apiVersion: kustomize.toolkit.fluxcd.io/v1', 'apiVersion: example.com/v1 # kustomize.toolkit.fluxcd.io') }],
@@ -272,6 +282,7 @@ describe('readLayoutFiles: the files detection looks at', () => {
       'kubernetes/1/2/3/4/deep.yaml': 'c',
       'kubernetes/1/2/3/4/5/deeper.yaml': 'd',
       'kubernetes/README.md': 'e',
+      'kubernetes/old.yaml.bak': 'e2',
       'kubernetes/.hidden.yaml': 'f',
       'kubernetes/.github/x.yaml': 'g',
       'kubernetes/folder.yaml/inner.yaml': 'h',
@@ -373,7 +384,7 @@ describe('readRepo: an infrastructure repo on disk', () => {
   });
 
   test('stored answers: the generator\'s own paths are no evidence; complete answers and a generated file: no scan at all', () => {
-    const files = { [`${OP}/helmrelease.yaml`]: cnpgRelease('mine'), 'kubernetes/apps/x/helmrelease.yaml': cnpgRelease('theirs') };
+    const files = { [`${OP}/helmrelease.yaml`]: cnpgRelease('mine'), [`${OP}/podmonitor.yaml`]: cnpgRelease('legacy'), 'kubernetes/apps/x/helmrelease.yaml': cnpgRelease('theirs') };
     const partial = readRepo(repoWith({ ...files, [YO_RC]: yoRc({ replicas: 2 }) }), L);
     expect(partial.stored).toEqual({ values: { replicas: 2 }, clusters: {}, generatorVersion: undefined });
     expect([partial.scanned, partial.scan.installs.map((i) => i.name)]).toEqual([true, ['theirs']]);
@@ -412,23 +423,26 @@ describe('readRepo: an infrastructure repo on disk', () => {
   });
 
   test('withClusters reads the clusters asked for later; those already read are kept as read', () => {
-    const repo = repoWith({ [settingsOf('prod')]: clusterSettings({ CNPG_OPERATOR_REPLICAS: '2' }) });
+    const repo = repoWith({ [settingsOf('prod')]: clusterSettings({ CNPG_OPERATOR_REPLICAS: '2' }), [settingsOf('old')]: 'data: [\n' });
     const c = readRepo(repo, L);
     expect(withClusters(c, repo, ['prod'])).toBe(c);
+    expect(withClusters(c, repo, ['old', 'prod'])).toBe(c);
     writeFileSync(path.join(repo.root, settingsOf('prod')), clusterSettings({ CNPG_OPERATOR_REPLICAS: '3' }));
     mkdirSync(path.join(repo.root, 'kubernetes/clusters/bad'));
     writeFileSync(path.join(repo.root, settingsOf('bad')), 'kind: Secret\n');
     const next = withClusters(c, repo, ['prod', 'bad', 'new', 'bad']);
     expect(next.clusters.map((x) => [x.name, x.exists, x.replicas?.value])).toEqual([
+      ['old', true, undefined],
       ['prod', true, 2],
       ['bad', true, undefined],
       ['new', false, undefined],
     ]);
-    expect(next.warnings).toEqual([`${settingsOf('bad')}:1: is a Secret, not a ConfigMap; expected a ConfigMap named cluster-settings in namespace flux-system (skipped in the version census)`]);
+    expect(next.warnings).toEqual([c.warnings[0], `${settingsOf('bad')}:1: is a Secret, not a ConfigMap; expected a ConfigMap named cluster-settings in namespace flux-system (skipped in the version census)`]);
     expect(next.files.get(settingsOf('bad'))).toBe('kind: Secret\n');
     expect([next.files.has(settingsOf('new')), next.files.get(settingsOf('new'))]).toEqual([true, undefined]);
     // The census it was given is unchanged.
-    expect([c.clusters.length, c.warnings, c.files.has(settingsOf('bad'))]).toEqual([1, [], false]);
+    expect([c.clusters.length, c.warnings.length, c.files.has(settingsOf('bad'))]).toEqual([2, 1, false]);
+    expect(c.warnings[0].startsWith(`${settingsOf('old')}:`)).toBe(true);
   });
 
   test('withNamespace: the infrastructure paths do not depend on the namespace', () => {
@@ -606,6 +620,9 @@ describe('censusOf and clusterOf per layout', () => {
       ['bootstrap/helmfile.d/00-crds.yaml', crdsHelmfile('0.26.1')],
     ]);
     expect(censusOf(APPS, all, []).crdsHelmfile).toBe('bootstrap/helmfile/crds.yaml');
+    // A crds.yaml release takes its chart and version from the app's OCIRepository: a version there is not read.
+    const named = censusOf(APPS, new Map([['bootstrap/helmfile/crds.yaml', crdsHelmfile('0.26.1')]]), []);
+    expect([named.crdsHelmfile, named.crds]).toEqual(['bootstrap/helmfile/crds.yaml', undefined]);
     expect(crdsHelmfileOf(APPS, all)).toBe('bootstrap/helmfile/crds.yaml');
     all.set('bootstrap/helmfile/crds.yaml', undefined as unknown as string);
     expect(crdsHelmfileOf(APPS, all)).toBe('kubernetes/bootstrap/helmfile/crds.yaml');
@@ -700,8 +717,9 @@ describe('scanNeeded: whether a run looks through the repo\'s other YAML', () =>
     const appsStored = stored({ layout: 'apps', namespace: 'db' });
     expect(Object.keys(appsStored.values)).not.toContain('cluster');
     expect(scanNeeded(APPS, apps, appsStored, {}, ['db'])).toBe(false);
-    // Its generated files are looked for in the namespaces given.
+    // Its generated files are looked for in the namespaces given (default: cnpg-system).
     expect(scanNeeded(APPS, apps, appsStored, {})).toBe(true);
+    expect(scanNeeded(APPS, new Map([['kubernetes/apps/cnpg-system/cloudnative-pg/ks.yaml', 'x']]), stored({ layout: 'apps' }), {})).toBe(false);
     // Answers that apply in apps still have to be there.
     const { replicas: _r, ...noReplicas } = JSON.parse(storedRc({ layout: 'apps', namespace: 'db' }))[P] as Record<string, unknown>;
     expect(scanNeeded(APPS, apps, loadStored(yoRc(noReplicas)), {}, ['db'])).toBe(true);
