@@ -214,7 +214,6 @@ function siblingKustomizations(repo: Repo, layout: Layout): Map<string, string> 
   let names: string[] = [];
   try {
     names = readdirSync(resolveInside(repo, root));
-    // Stryker disable next-line BlockStatement: equivalent: `names` stays empty, and an empty loop returns the same empty map
   } catch {
     return out;
   }
@@ -304,7 +303,6 @@ export function readLayoutFiles(repo: Repo): Map<string, string> {
   const isDir = (rel: string): boolean => {
     try {
       return statSync(path.join(repo.root, rel)).isDirectory();
-      // Stryker disable next-line BlockStatement: equivalent: undefined is as false as false
     } catch {
       // Stryker disable next-line BooleanLiteral: equivalent: what stat cannot read (a dangling link) cannot be listed as a folder nor read as a file
       return false;
@@ -371,7 +369,6 @@ export function ociTagOf(census: Census, namespace: string): VersionFound | unde
   try {
     // Stryker disable next-line OptionalChaining: equivalent: a missing level throws inside the try, and the catch returns undefined
     tag = (parseYaml(text) as { spec?: { ref?: { tag?: unknown } } } | null)?.spec?.ref?.tag;
-    // Stryker disable next-line BlockStatement: equivalent: `tag` stays undefined, which is not a string either
   } catch {
     return undefined;
   }
