@@ -16,7 +16,7 @@ import { PACKAGE_NAME } from './meta.js';
 import { readClusterSettings } from './patch/cluster-settings.js';
 import { readCrdsHelmfileVersion } from './patch/crds-helmfile.js';
 import { type Repo, readRepoFile, resolveInside } from './repo.js';
-import { type Answers, SETTINGS, type SettingKey, parseSetting } from './settings.js';
+import { type Answers, SETTINGS, type SettingKey, appliesIn, parseSetting } from './settings.js';
 import { EXACT_VERSION, chartsShipping } from './versions.js';
 
 /** A chart version found in a repo file. */
@@ -130,7 +130,8 @@ export function scanNeeded(
   options: CensusOptions,
   namespaces: readonly string[] = ['cnpg-system'],
 ): boolean {
-  if (!stored || !SETTINGS.every((s) => s.key in stored.values)) return true;
+  // A setting that means nothing in this layout (apps: cluster, storageClass) is never stored: not missing.
+  if (!stored || !SETTINGS.every((s) => !appliesIn(s.key, layout.name) || s.key in stored.values)) return true;
   const generated = namespaces.flatMap((ns) => [...ownedGeneratedPaths(layout, ns), ...layout.legacyPaths(ns)]);
   if (!generated.some((p) => files.get(p) !== undefined)) return true;
   const monitoring = options.monitoring ?? stored.values.monitoring;
@@ -144,15 +145,18 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   files.set(YO_RC, readRepoFile(repo, YO_RC));
   const stored = loadStored(files.get(YO_RC));
   const namespaces = [...new Set([...(options.namespaces ?? []), ...(stored?.values.namespace ? [stored.values.namespace] : []), 'cnpg-system'])];
+  // Stryker disable next-line ConditionalExpression: equivalent: only .yo-rc.json is read before, and reading it again gives the same text
   for (const p of ownedPaths(layout, namespaces)) if (!files.has(p)) files.set(p, readRepoFile(repo, p));
   const cs = layout.clusterSettings;
   const names = cs ? [...new Set([...listClusters(repo, layout), ...(options.clusters ?? [])])] : [];
+  // Stryker disable next-line ConditionalExpression: equivalent: without cluster settings `names` is empty
   if (cs) for (const name of names) files.set(cs.path(name), readRepoFile(repo, cs.path(name)));
   // The names --depends-on gives (or the stored answer holds): which of them a Flux Kustomization in the repo carries.
   const dependsOn = [...new Set([...(options.dependsOn ?? []), ...(stored?.values.dependsOn ?? [])])];
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.
   const owned = [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))];
+  // Stryker disable next-line ArrayDeclaration: equivalent: a made-up path in the empty set matches no repo file
   const own = new Set(stored ? owned : []);
   const scan = scanNeeded(layout, files, stored, options, namespaces) ? scanRepo(repo, own, options.fluxNames) : undefined;
   if (scan && !stored && scan.installs.some((i) => owned.includes(i.path))) {
@@ -198,6 +202,7 @@ export function namespaceStyleOf(siblings: ReadonlyMap<string, string>, hasCompo
     if (/components\/namespace\b/.test(text)) component++;
     else if (/^\s*-\s*\.?\/?namespace\.ya?ml\s*$/m.test(text)) file++;
   }
+  // Stryker disable next-line EqualityOperator: equivalent: the counts differ here, so >= and > agree
   if (component !== file) return component > file ? 'component' : 'file';
   return hasComponent ? 'component' : 'file';
 }
@@ -205,16 +210,19 @@ export function namespaceStyleOf(siblings: ReadonlyMap<string, string>, hasCompo
 function siblingKustomizations(repo: Repo, layout: Layout): Map<string, string> {
   const out = new Map<string, string>();
   const root = layout.namespaceFolder!.root;
+  // Stryker disable next-line ArrayDeclaration: equivalent: overwritten by readdirSync, or returned past on its failure
   let names: string[] = [];
   try {
     names = readdirSync(resolveInside(repo, root));
   } catch {
     return out;
   }
+  // Stryker disable next-line MethodExpression: equivalent: namespaceStyleOf counts the texts, their order does not matter
   for (const n of names.sort()) {
     const p = `${root}/${n}/kustomization.yaml`;
     try {
       const t = readRepoFile(repo, p);
+      // Stryker disable next-line ConditionalExpression: equivalent: an undefined text (read as "undefined") matches neither style
       if (t !== undefined) out.set(p, t);
     } catch {
       /* not a namespace folder */
@@ -240,6 +248,7 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetectio
   for (const [file, text] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (/^kubernetes\/clusters\/[^/]+\/cluster-settings\.ya?ml$/.test(file)) evidence.infrastructure.push(`${file} exists`);
     if (/^kubernetes\/apps\/[^/]+\/[^/]+\/ks\.ya?ml$/.test(file)) appKs.push(file);
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: a shortcut; the parsed apiVersion check below needs that string anyway
     if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
     // Flux's own plumbing (kubernetes/flux/*: sources, repositories) is evidence only when it applies ./kubernetes/apps.
     const plumbing = file.startsWith('kubernetes/flux/');
@@ -267,6 +276,7 @@ export function detectLayout(files: ReadonlyMap<string, string>): LayoutDetectio
   const infra = evidence.infrastructure.length > 0;
   if (apps && !infra) return { name: 'apps', reason: evidence.apps[0], empty: false, evidence };
   if (infra && !apps) return { name: 'infrastructure', reason: evidence.infrastructure[0], empty: false, evidence };
+  // Stryker disable next-line LogicalOperator: equivalent: past the two returns above, apps and infra are both true or both false
   if (apps && infra) return { reason: `both layouts: ${evidence.apps[0]}; ${evidence.infrastructure[0]}`, empty: false, evidence };
   if (evidence.other.length > 0) return { reason: `neither layout: ${evidence.other.slice(0, 2).join('; ')}`, empty: false, evidence };
   return { name: 'infrastructure', reason: 'no Flux layout found: the default', empty: true, evidence };
@@ -282,8 +292,11 @@ export function readLayoutFiles(repo: Repo): Map<string, string> {
   const out = new Map<string, string>();
   const list = (rel: string): string[] => {
     try {
-      return readdirSync(path.join(repo.root, rel)).filter((n) => !n.startsWith('.')).sort();
+      const names = readdirSync(path.join(repo.root, rel)).filter((n) => !n.startsWith('.'));
+      // Stryker disable next-line MethodExpression: equivalent: detectLayout sorts the files itself; readLayoutFiles' order is not used
+      return names.sort();
     } catch {
+      // Stryker disable next-line ArrayDeclaration: equivalent: a made-up name is neither a folder nor a YAML file, nor holds a ks.yaml
       return [];
     }
   };
@@ -291,6 +304,7 @@ export function readLayoutFiles(repo: Repo): Map<string, string> {
     try {
       return statSync(path.join(repo.root, rel)).isDirectory();
     } catch {
+      // Stryker disable next-line BooleanLiteral: equivalent: what stat cannot read (a dangling link) cannot be listed as a folder nor read as a file
       return false;
     }
   };
@@ -302,6 +316,7 @@ export function readLayoutFiles(repo: Repo): Map<string, string> {
       } else if (/\.ya?ml$/.test(n)) {
         try {
           const t = readRepoFile(repo, r);
+          // Stryker disable next-line ConditionalExpression: equivalent: a listed file that vanished throws on t.length inside the same try: not read either way
           if (t !== undefined && t.length < 1_000_000) out.set(r, t);
         } catch {
           /* unreadable: not evidence */
@@ -344,12 +359,15 @@ export function chooseLayout(flag: LayoutName | undefined, stored: LayoutName | 
 /** apps: the chart version in the app's ocirepository.yaml (spec.ref.tag), as found. */
 export function ociTagOf(census: Census, namespace: string): VersionFound | undefined {
   if (census.layout.versionHome !== 'ocirepository') return undefined;
+  // Stryker disable next-line StringLiteral: equivalent: the operator part comes first whatever the monitoring
   const part = census.layout.parts(namespace, 'none')[0];
   const file = `${part.dir}/ocirepository.yaml`;
   const text = census.files.get(file);
+  // Stryker disable next-line ConditionalExpression: equivalent: parseYaml(undefined) throws, and the catch returns undefined
   if (text === undefined) return undefined;
   let tag: unknown;
   try {
+    // Stryker disable next-line OptionalChaining: equivalent: a missing level throws inside the try, and the catch returns undefined
     tag = (parseYaml(text) as { spec?: { ref?: { tag?: unknown } } } | null)?.spec?.ref?.tag;
   } catch {
     return undefined;
@@ -438,6 +456,7 @@ function clusterCensus(layout: Layout, name: string, file: string, text: string 
   try {
     c.data = readClusterSettings(text, file);
   } catch (e) {
+    // Stryker disable next-line ConditionalExpression: equivalent: readClusterSettings throws only FileError
     if (!(e instanceof FileError)) throw e;
     c.error = e;
     return c;
@@ -463,6 +482,7 @@ function valueFound<K extends 'replicas' | 'storageClass'>(key: K, raw: string):
   try {
     return { raw, value: parseSetting(key, raw) };
   } catch (e) {
+    // Stryker disable next-line ConditionalExpression: equivalent: parseSetting throws only InputError
     if (e instanceof InputError) return { raw };
     throw e;
   }
@@ -487,6 +507,7 @@ function storedValue<K extends SettingKey>(key: K, raw: unknown, where: string):
   try {
     return parseSetting(key, raw, `${YO_RC}: "${where}"`);
   } catch (e) {
+    // Stryker disable next-line ConditionalExpression: equivalent: parseSetting throws only InputError
     if (e instanceof InputError) throw new FileError(YO_RC, e.message.slice(YO_RC.length + 2));
     throw e;
   }
