@@ -99,7 +99,7 @@ function settingsData({ src, data }: ClusterSettings): Record<string, string> {
     if (!isScalar(key) || key.value === null) throw src.err('data keys must be strings', key.range[0]);
     const v = pair.value;
     if (v != null && !isScalar(v)) {
-      throw src.err(`data.${String(key.value)} must be a string, found a ${isMap(v) ? 'mapping' : isSeq(v) ? 'sequence' : 'alias'}`, v.range[0]);
+      throw src.err(`data.${String(key.value)} must be a string, found ${isMap(v) ? 'a mapping' : isSeq(v) ? 'a sequence' : 'an alias'}`, v.range[0]);
     }
     out[String(key.value)] = v == null ? '' : scalarText(src, v);
   }
