@@ -221,6 +221,16 @@ describe('cluster-settings: our keys already there', () => {
     );
   });
 
+  test('an explicit key without a value (`? KEY` alone) gets a `: "value"` line under it, the missing keys after that', () => {
+    const before = `${HEAD}data:\n  ? CNPG_OPERATOR_REPLICAS\n  Z: z\n`;
+    const after = patchClusterSettings(before, CS, VALUES);
+    expect(after).toBe(`${HEAD}data:\n  ? CNPG_OPERATOR_REPLICAS\n  : "2"\n  ${RENOVATE_COMMENT}\n  CNPG_OPERATOR_VERSION: "0.26.1"\n  BLOCK_SC: "ceph-block"\n  Z: z\n`);
+    expect(readClusterSettings(after, CS)).toEqual({ ...VALUES, Z: 'z' });
+    expect(patchClusterSettings(after, CS, VALUES)).toBe(after);
+    const version = `${HEAD}data:\n  ? CNPG_OPERATOR_VERSION # v\n`;
+    expect(patchClusterSettings(version, CS, { CNPG_OPERATOR_VERSION: '0.26.1' })).toBe(`${HEAD}data:\n  ${RENOVATE_COMMENT}\n  ? CNPG_OPERATOR_VERSION # v\n  : "0.26.1"\n`);
+  });
+
   test('the renovate comment goes above the version only when the version is among the values, at the key\'s indentation; other CNPG_ keys are no section', () => {
     const only = `${HEAD}data:\n  CNPG_OPERATOR_VERSION: "1"\n`;
     // only keys among the values make a CNPG section to continue

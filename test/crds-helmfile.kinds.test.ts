@@ -196,6 +196,7 @@ describe('CRD helmfile: which release is ours, and what is read from it', () => 
 describe('CRD helmfile: our release, edited in place', () => {
   test.each([
     ['a blank chart and version are filled after their colons', '  - name: cloudnative-pg-crds\n    chart:\n    version:\n', `  - name: cloudnative-pg-crds\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    version: 0.26.1\n`],
+    ['explicit chart and version keys without values get `: value` lines', '  - name: cloudnative-pg-crds\n    ? chart\n    ? version\n    namespace: x\n', `  - name: cloudnative-pg-crds\n    ? chart\n    : ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    ? version\n    : 0.26.1\n    namespace: x\n`],
     ['~ chart and version are replaced', '  - name: cloudnative-pg-crds\n    chart: ~\n    version: ~ # v\n', `  - name: cloudnative-pg-crds\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    version: 0.26.1 # v\n`],
     ['a right version in single quotes stays; the comment is added', `  - name: cloudnative-pg-crds\n    chart: '${CNPG_CHART_URL}'\n    version: '0.26.1'\n`, `  - name: cloudnative-pg-crds\n    chart: '${CNPG_CHART_URL}'\n    ${RENOVATE_COMMENT}\n    version: '0.26.1'\n`],
     ['a double-quoted version keeps its quotes', '  - name: db\n    chart: cnpg/cloudnative-pg\n    version: "0.25.0"\n', `  - name: db\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    version: "0.26.1"\n`],

@@ -18,6 +18,7 @@ import {
   clearEmptyValue,
   colonAfterKey,
   contentEnd,
+  fillBlankValue,
   getPair,
   inStyleOf,
   isBlankNull,
@@ -307,6 +308,18 @@ describe('colonAfterKey and clearEmptyValue', () => {
   test('colonAfterKey on an explicit key without a value is a programming error', () => {
     const { s, pair } = pairOf('x: 0\n? a\n', 'a');
     expect(() => colonAfterKey(s, pair)).toThrow(new Error("internal error: f.yaml: no ':' after key at offset 9"));
+  });
+
+  test('fillBlankValue: after the colon of `key:`, or a `: value` line under an explicit key alone on its line', () => {
+    const text = 'a:\nb  : # c\n  ? c # k\n  ? d\n';
+    const s = src('x:\n' + text.replace(/^(?=[ab])/gm, '  '));
+    const root = parseDocs(s)[0].contents as PMap;
+    const x = getPair(root, 'x')!.value as PMap;
+    const edits = ['a', 'b', 'c', 'd'].map((k) => fillBlankValue(s, getPair(x, k)!, '"1"'));
+    expect(applyEdits(s.body, edits)).toBe('x:\n  a: "1"\n  b  : "1" # c\n  ? c # k\n  : "1"\n  ? d\n  : "1"\n');
+    const crlf = src('? k\r\n? l');
+    const [k, l] = (parseDocs(crlf)[0].contents as PMap).items as PPair[];
+    expect(applyEdits(crlf.body, [fillBlankValue(crlf, k, 'v'), fillBlankValue(crlf, l, 'w')])).toBe('? k\r\n: v\r\n? l\r\n: w');
   });
 
   test('clearEmptyValue: removes ~, null, {} and [] after the colon, nothing for a blank value', () => {

@@ -215,6 +215,19 @@ export function colonAfterKey(src: Source, pair: PPair): number {
 }
 
 /**
+ * The edit that gives a pair with no value text its value: ` text` after the colon of `key:`, or, for an explicit
+ * key with no value at all (`? key` alone on its line), a `: text` line under it, in the column of its `?`.
+ */
+export function fillBlankValue(src: Source, pair: PPair, text: string): Edit {
+  if (pair.value == null) {
+    const at = src.afterLineOf(contentEnd(pair.key));
+    return { at, end: at, text: src.linesAt(at, [`${src.indentOf(pair.key.range[0])}: ${text}`]) };
+  }
+  const colon = colonAfterKey(src, pair);
+  return { at: colon, end: colon, text: ` ${text}` };
+}
+
+/**
  * For a pair whose value is written as `~`, `null`, `[]` or `{}`: an edit
  * removing that text (so block content can go below the key). None for `key:`.
  */

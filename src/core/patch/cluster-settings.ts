@@ -15,8 +15,8 @@ import {
   assertEditableScalar,
   assertValue,
   clearEmptyValue,
-  colonAfterKey,
   contentEnd,
+  fillBlankValue,
   getPair,
   isBlankNull,
   isEmptyDoc,
@@ -172,8 +172,7 @@ export function patchClusterSettings(text: string | undefined, file: string, val
   for (const [key, pair] of present) {
     const quoted = yamlScalar(values[key], 'double');
     if (isBlankNull(pair.value)) {
-      const colon = colonAfterKey(src, pair);
-      edits.push({ at: colon, end: colon, text: ` ${quoted}` });
+      edits.push(fillBlankValue(src, pair, quoted));
     } else {
       const v = pair.value as ParsedNode;
       assertEditableScalar(src, v, `data.${key}`);

@@ -15,8 +15,8 @@ import {
   assertEditableScalar,
   assertValue,
   clearEmptyValue,
-  colonAfterKey,
   contentEnd,
+  fillBlankValue,
   getPair,
   inStyleOf,
   isBlankNull,
@@ -203,8 +203,7 @@ function editRelease(src: Source, item: PMap, version: string, edits: Edit[]): v
 
   if (chartPair) {
     if (isBlankNull(chartPair.value)) {
-      const colon = colonAfterKey(src, chartPair);
-      edits.push({ at: colon, end: colon, text: ` ${CNPG_CHART_URL}` });
+      edits.push(fillBlankValue(src, chartPair, CNPG_CHART_URL));
     } else {
       const v = chartPair.value as ParsedNode;
       assertEditableScalar(src, v, 'chart');
@@ -225,8 +224,7 @@ function editRelease(src: Source, item: PMap, version: string, edits: Edit[]): v
   if (!chartPair) insertAfter(nameAnchor, [chartLine]);
 
   if (isBlankNull(versionPair.value)) {
-    const colon = colonAfterKey(src, versionPair);
-    edits.push({ at: colon, end: colon, text: ` ${yamlScalar(version, 'plain-or-double')}` });
+    edits.push(fillBlankValue(src, versionPair, yamlScalar(version, 'plain-or-double')));
   } else {
     const v = versionPair.value as ParsedNode;
     assertEditableScalar(src, v, 'version');
