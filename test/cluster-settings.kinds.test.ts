@@ -231,6 +231,13 @@ describe('cluster-settings: our keys already there', () => {
     expect(patchClusterSettings(version, CS, { CNPG_OPERATOR_VERSION: '0.26.1' })).toBe(`${HEAD}data:\n  ${RENOVATE_COMMENT}\n  ? CNPG_OPERATOR_VERSION # v\n  : "0.26.1"\n`);
   });
 
+  test('a value over two lines is replaced whole, and the missing keys go after its last line', () => {
+    expect(patchClusterSettings(`${HEAD}data:\n  CNPG_OPERATOR_REPLICAS: "1\n    2"\n  Z: z\n`, CS, VALUES)).toBe(
+      `${HEAD}data:\n  CNPG_OPERATOR_REPLICAS: "2"\n  ${RENOVATE_COMMENT}\n  CNPG_OPERATOR_VERSION: "0.26.1"\n  BLOCK_SC: "ceph-block"\n  Z: z\n`,
+    );
+    expect(patchClusterSettings(`${HEAD}data: {\n  }\nimmutable: true\n`, CS, VALUES)).toBe(`${HEAD}data:\n${section('  ')}immutable: true\n`);
+  });
+
   test('the renovate comment goes above the version only when the version is among the values, at the key\'s indentation; other CNPG_ keys are no section', () => {
     const only = `${HEAD}data:\n  CNPG_OPERATOR_VERSION: "1"\n`;
     // only keys among the values make a CNPG section to continue

@@ -204,6 +204,7 @@ describe('CRD helmfile: our release, edited in place', () => {
     ['our comment with trailing spaces is ours', `  - name: db\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}  \n    version: 0.26.1\n`, `  - name: db\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}  \n    version: 0.26.1\n`],
     ['a stale renovate comment is replaced in place, keeping its indentation and trailing spaces', `  - name: db\n    chart: ${CNPG_CHART_URL}\n      # renovate: depName=old  \n    version: 0.26.1\n`, `  - name: db\n    chart: ${CNPG_CHART_URL}\n      ${RENOVATE_COMMENT}  \n    version: 0.26.1\n`],
     ['the chart first, no version: version after the chart line', '  - chart: cnpg/cloudnative-pg # main\n    name: db\n', `  - chart: ${CNPG_CHART_URL} # main\n    ${RENOVATE_COMMENT}\n    version: 0.26.1\n    name: db\n`],
+    ['a chart over two lines is replaced whole, the version goes after its last line', '  - name: cloudnative-pg-crds\n    chart: old\n      chart\n    namespace: x\n', `  - name: cloudnative-pg-crds\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    version: 0.26.1\n    namespace: x\n`],
     ['a version that needs quotes', '  - name: db\n    chart: cnpg/cloudnative-pg\n    version: 0.25.0\n', `  - name: db\n    chart: ${CNPG_CHART_URL}\n    ${RENOVATE_COMMENT}\n    version: "1.0"\n`, '1.0'],
   ])('%s', (_, release, want, version = '0.26.1') => {
     const before = `releases:\n${release}`;
@@ -220,6 +221,7 @@ describe('CRD helmfile: a new release, where a person would put it', () => {
     ['after a flow mapping item', 'releases:\n  - {name: x, chart: y}\n', `releases:\n  - {name: x, chart: y}\n${RELEASE()}`],
     ['after a wide dash gap, with the same gap', 'releases:\n    -   name: x\n        chart: y\n', `releases:\n    -   name: x\n        chart: y\n${RELEASE('    ', '0.26.1', 'cnpg-system', '   ')}`],
     ['releases: ~', 'releases: ~\n', `releases:\n${RELEASE()}`],
+    ['an empty flow list over two lines', 'releases: [\n  ]\nx: 1\n', `releases:\n${RELEASE()}x: 1\n`],
     ['an empty releases with a comment, before the next key', 'releases: # c\nx: 1\n', `releases: # c\n${RELEASE()}x: 1\n`],
     ['an indented root', '  releases:\n', `  releases:\n${RELEASE('    ')}`],
     ['a releases key that is not at the root is not ours: a new document', 'a:\n  releases:\n', `a:\n  releases:\n---\nreleases:\n${RELEASE()}`],

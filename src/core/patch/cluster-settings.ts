@@ -187,6 +187,7 @@ export function patchClusterSettings(text: string | undefined, file: string, val
   const missing = keys.filter((k) => !present.has(k));
   if (missing.length > 0) edits.push(...insertMissing(ctx, present, missing, values));
 
+  // Stryker disable next-line ConditionalExpression: equivalent, no edits applied give the same text back
   if (edits.length === 0) return text;
   const out = src.bom + applyEdits(src.body, edits);
   verifyClusterSettings(out, file, values);
@@ -205,6 +206,7 @@ function insertMissing({ src, root, dataPair, data }: ClusterSettings, present: 
     const cnpgPairs = [...present].filter(([k]) => k.startsWith('CNPG_')).map(([, p]) => p);
     if (cnpgPairs.length > 0) {
       // Keys of an existing CNPG section: continue it right after its last key.
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent, `present` is filled in file order
       const last = cnpgPairs.reduce((a, b) => (b.key.range[0] > a.key.range[0] ? b : a));
       const at = src.afterLineOf(contentEnd(last.value ?? last.key));
       edits.push({ at, end: at, text: src.linesAt(at, settingLines(indent, missing, values)) });
@@ -236,6 +238,7 @@ function childIndentStep(src: Source, root: PMap): number {
     const v = p.value;
     if (isMap(v) && !v.flow && v.items.length > 0) {
       const step = src.column(v.items[0].key!.range[0]) - rootCol;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a nested block mapping is always indented deeper
       if (step > 0) return step;
     }
   }
