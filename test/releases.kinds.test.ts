@@ -184,6 +184,9 @@ describe('hazards (the same rules in everyUpgrade and in a release)', () => {
     ['charts as one string', (t: Json) => (hazard(t).charts = '0.23.1'), ['release 1.25.0 hazards[0]: charts must be a non-empty list of X.Y.Z']],
     ['charts with a leading zero', (t: Json) => (t.everyUpgrade[0].charts = ['0.23.01']), ['everyUpgrade[0]: charts must be a non-empty list of X.Y.Z']],
     ['charts with a number', (t: Json) => (t.everyUpgrade[0].charts = [23]), ['everyUpgrade[0]: charts must be a non-empty list of X.Y.Z']],
+    ['charts with one bad entry', (t: Json) => (t.everyUpgrade[0].charts = ['0.23.1', 'latest']), ['everyUpgrade[0]: charts must be a non-empty list of X.Y.Z']],
+    ['a tag in a list', (t: Json) => (hazard(t).tag = ['security']), ['release 1.25.0 hazards[0]: tag ["security"] is not in tags']],
+    ['fixedIn in a list', (t: Json) => (hazard(t).fixedIn = ['1.25.1']), ['release 1.25.0 hazards[0]: fixedIn must be X.Y.Z']],
   ])('%s', (_, change, want) => {
     expect(problemsAfter(change)).toEqual(want);
   });
@@ -239,6 +242,13 @@ describe('releases', () => {
     ['a date with a time', (t: Json) => (t.releases[0].date = '2024-08-22T10:00'), ['release 1.24.0: date must be an ISO date (YYYY-MM-DD)']],
     ['a date inside other text', (t: Json) => (t.releases[0].date = 'on 2024-08-22'), ['release 1.24.0: date must be an ISO date (YYYY-MM-DD)']],
     ['a date that is a number', (t: Json) => (t.releases[0].date = 20240822), ['release 1.24.0: date must be an ISO date (YYYY-MM-DD)']],
+    ['a date in a list', (t: Json) => (t.releases[0].date = ['2024-08-22']), ['release 1.24.0: date must be an ISO date (YYYY-MM-DD)']],
+    ['a version in a list', (t: Json) => (t.releases[0].version = ['1.24.0']), ['releases[0]: version must be X.Y.Z']],
+    ['a version in a list, with a fixedIn below it', (t: Json) => {
+      t.releases[1].version = ['1.25.0'];
+      hazard(t).fixedIn = '1.24.0';
+    }, ['releases[1]: version must be X.Y.Z']],
+    ['kubernetes with one bad entry', (t: Json) => (t.releases[1].kubernetes = ['1.31', '2.0']), ['release 1.25.0: kubernetes must be a list of 1.N versions']],
     ['charts as one string', (t: Json) => (t.releases[0].charts = '0.22.0'), ['release 1.24.0: charts must be a list of X.Y.Z']],
     ['a chart X.Y', (t: Json) => (t.releases[0].charts = ['0.22.0', '0.22']), ['release 1.24.0: charts must be a list of X.Y.Z']],
     ['no notes', (t: Json) => delete t.releases[0].notes, ['release 1.24.0: notes must be an https URL']],
