@@ -267,6 +267,15 @@ describe('cluster-settings: our keys already there', () => {
     );
   });
 
+  test('a key that is a number is not ours and stays as it is', () => {
+    const before = `${HEAD}data:\n  1: x\n  CNPG_OPERATOR_REPLICAS: "1"\n`;
+    expect(patchClusterSettings(before, CS, { CNPG_OPERATOR_REPLICAS: '2' })).toBe(`${HEAD}data:\n  1: x\n  CNPG_OPERATOR_REPLICAS: "2"\n`);
+  });
+
+  test('all keys present and none a CNPG_ key: only the values change, no section is added', () => {
+    expect(patchClusterSettings(`${HEAD}data:\n  BLOCK_SC: y\n  Z: z\n`, CS, { BLOCK_SC: 'x' })).toBe(`${HEAD}data:\n  BLOCK_SC: "x"\n  Z: z\n`);
+  });
+
   test('a value already double-quoted right is left; single-quoted or plain is rewritten double-quoted', () => {
     const before = `${HEAD}data:\n  CNPG_OPERATOR_REPLICAS: "2" # two\n  ${RENOVATE_COMMENT}\n  CNPG_OPERATOR_VERSION: '0.26.1'\n  BLOCK_SC: ceph-block\n`;
     expect(patchClusterSettings(before, CS, VALUES)).toBe(

@@ -176,8 +176,10 @@ export function patchClusterSettings(text: string | undefined, file: string, val
     } else {
       const v = pair.value as ParsedNode;
       assertEditableScalar(src, v, `data.${key}`);
+      // Stryker disable next-line ConditionalExpression,MethodExpression: equivalent, replacing a value by its own text changes no byte
       if (src.body.slice(v.range[0], v.range[1]) !== quoted) edits.push({ at: v.range[0], end: v.range[1], text: quoted });
     }
+    // Stryker disable next-line OptionalChaining: equivalent, a data key is never on line 1 (data: is above it)
     if (key === VERSION_KEY && !isRenovateComment(lineAbove(src, pair.key.range[0])?.text)) {
       const ls = src.lineStart(pair.key.range[0]);
       edits.push({ at: ls, end: ls, text: src.indentOf(ls) + RENOVATE_COMMENT + src.eol });
@@ -236,6 +238,7 @@ function childIndentStep(src: Source, root: PMap): number {
   const rootCol = src.column(root.items[0].key!.range[0]);
   for (const p of root.items) {
     const v = p.value;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a block mapping always has an item
     if (isMap(v) && !v.flow && v.items.length > 0) {
       const step = src.column(v.items[0].key!.range[0]) - rootCol;
       // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a nested block mapping is always indented deeper
