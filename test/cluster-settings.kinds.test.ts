@@ -148,9 +148,10 @@ describe('cluster-settings: files that are not a cluster-settings ConfigMap are 
     ['a list as a value', `${HEAD}data:\n  A: [a]\n`, `${CS}:6: data.A must be a string, found a sequence`],
     ['a mapping as a value', `${HEAD}data:\n  A: b\n  B:\n    c: d\n`, `${CS}:8: data.B must be a string, found a mapping`],
     ['an alias as a value', `${HEAD}base: &x y\ndata:\n  A: *x\n`, `${CS}:7: data.A must be a string, found an alias`],
-  ])('reading: %s', (_, text, message) => {
+  ])('reading and patching: %s', (_, text, message) => {
     const line = Number(/^cs\.yaml:(\d+):/.exec(message)![1]);
     expect(refusal(() => readClusterSettings(text, CS))).toEqual({ error: 'FileError', message, line });
+    expect(refusal(() => patchClusterSettings(text, CS, VALUES))).toEqual({ error: 'FileError', message, line });
   });
 
   test.each([

@@ -186,6 +186,9 @@ export function patchClusterSettings(text: string | undefined, file: string, val
     }
   }
 
+  // The other entries are refused as readClusterSettings refuses them (a FileError with the line), not by the check
+  // of the output (an internal error); ours were refused above with the patch's own words.
+  settingsData(ctx);
   const missing = keys.filter((k) => !present.has(k));
   if (missing.length > 0) edits.push(...insertMissing(ctx, present, missing, values));
 
