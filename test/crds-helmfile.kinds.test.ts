@@ -172,6 +172,7 @@ describe('CRD helmfile: which release is ours, and what is read from it', () => 
     ['a quoted URL with spaces and a slash', `  - name: db\n    chart: " ${CNPG_CHART_URL}/ "\n    version: 1.0.0\n`, '1.0.0'],
     ['a plain version as written', '  - name: db\n    chart: cnpg/cloudnative-pg\n    version: 0.26.10\n', '0.26.10'],
     ['a quoted version', "  - name: db\n    chart: cnpg/cloudnative-pg\n    version: '0.26.0'\n", '0.26.0'],
+    ['a release without a name', '  - chart: cnpg/cloudnative-pg\n    version: 1.0.0\n', '1.0.0'],
     ['a chart whose name only starts like ours', '  - name: db\n    chart: x/cloudnative-pgx\n    version: 1.0.0\n', undefined],
     ['a chart that is no string', '  - name: db\n    chart: {a: b}\n    version: 1.0.0\n', undefined],
     ['a release named cloudnative-pg without a chart', '  - name: cloudnative-pg\n    version: 1.0.0\n', undefined],
@@ -213,6 +214,12 @@ describe('CRD helmfile: our release, edited in place', () => {
     expect(readCrdsHelmfileVersion(after, HF)).toBe(version);
     expect(patchCrdsHelmfile(after, HF, version)).toBe(after);
   });
+});
+
+test('CRD helmfile: a chart and version already right but written with escapes are left byte for byte', () => {
+  const text = `releases:\n  - name: db\n    chart: "oci:\\/\\/ghcr.io/cloudnative-pg/charts/cloudnative-pg"\n    ${RENOVATE_COMMENT}\n    version: "0.26.\\x31"\n`;
+  expect(readCrdsHelmfileVersion(text, HF)).toBe('0.26.1');
+  expect(patchCrdsHelmfile(text, HF, '0.26.1')).toBe(text);
 });
 
 describe('CRD helmfile: a new release, where a person would put it', () => {

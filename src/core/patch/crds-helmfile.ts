@@ -72,6 +72,7 @@ function isCnpgRelease(item: PMap): boolean {
   const chart = stringValue(getPair(item, 'chart')?.value);
   if (chart === undefined) return false;
   const c = chart.trim().replace(/\/+$/, '');
+  // Stryker disable next-line ConditionalExpression: equivalent, CNPG_CHART_URL ends with /cloudnative-pg
   return c === CNPG_CHART_URL || c.endsWith('/cloudnative-pg') || c.endsWith('/cloudnative-pg-crds');
 }
 
@@ -167,6 +168,7 @@ export function patchCrdsHelmfile(text: string | undefined, file: string, versio
       if (seq.flow) throw src.err('releases is a flow sequence ([...]); write it as a block list to let it be edited', seq.range[0]);
       const dashCol = src.column(seq.range[0]);
       const first = seq.items[0] as ParsedNode;
+      // Stryker disable next-line ArithmeticOperator: equivalent, releaseLines takes at least one space after the dash
       const keyCol = isMap(first) && !first.flow ? src.column(first.items[0].key!.range[0]) : dashCol + 2;
       const at = src.afterLineOf(contentEnd(seq));
       edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, keyCol, version, namespace)) });
@@ -174,6 +176,7 @@ export function patchCrdsHelmfile(text: string | undefined, file: string, versio
       const dashCol = src.column(block.pair.key.range[0]) + 2;
       edits.push(...clearEmptyValue(src, block.pair));
       const at = src.afterLineOf(block.pair.value ? contentEnd(block.pair.value) : block.pair.key.range[1]);
+      // Stryker disable next-line ArithmeticOperator: equivalent, releaseLines takes at least one space after the dash
       edits.push({ at, end: at, text: src.linesAt(at, releaseLines(dashCol, dashCol + 2, version, namespace)) });
     }
   } else {
@@ -232,6 +235,7 @@ function editRelease(src: Source, item: PMap, version: string, edits: Edit[]): v
     if (scalarText(src, v) !== version) edits.push({ at: v.range[0], end: v.range[1], text: inStyleOf(v, version) });
   }
   const above = lineAbove(src, versionPair.key.range[0]);
+  // Stryker disable next-line ConditionalExpression,MethodExpression: equivalent, the branch below would put the same comment over itself
   if (above && above.text.trim() === RENOVATE_COMMENT) return;
   if (above && isRenovateComment(above.text)) {
     const lead = above.text.length - above.text.trimStart().length;
