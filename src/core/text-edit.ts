@@ -47,6 +47,7 @@ export class Source {
     this.body = text.slice(this.bom.length);
     // The line ending of the first line break decides for the whole file.
     const nl = this.body.indexOf('\n');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, for nl of 0 or -1 body[nl - 1] is undefined, never '\r'
     this.eol = nl > 0 && this.body[nl - 1] === '\r' ? '\r\n' : '\n';
   }
 
@@ -55,6 +56,7 @@ export class Source {
     let n = 1;
     let end = Math.min(Math.max(offset, 0), this.body.length);
     // An error "at" the end of a file that ends with a newline belongs to its last line.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, body[-1] is undefined, and a last character that is not a line break counts no line
     if (end === this.body.length && end > 0 && this.body[end - 1] === '\n') end--;
     for (let i = this.body.indexOf('\n'); i !== -1 && i < end; i = this.body.indexOf('\n', i + 1)) n++;
     return n;
@@ -84,12 +86,14 @@ export class Source {
   /** Leading whitespace of the line holding `offset`. */
   indentOf(offset: number): string {
     const start = this.lineStart(offset);
+    // Stryker disable next-line Regex: equivalent, `[ \t]*` always matches at the start of the line, if only the empty string
     return /^[ \t]*/.exec(this.body.slice(start))![0];
   }
 
   /** The text of the line starting at `start`, without its line ending. */
   lineText(start: number): string {
     const next = this.nextLineStart(start);
+    // Stryker disable next-line Regex: equivalent, the slice holds one line break at most, at its end
     return this.body.slice(start, next).replace(/\r?\n$/, '');
   }
 
@@ -118,6 +122,7 @@ export interface Edit {
 
 /** Splice non-overlapping edits into `body`. Insertions at the same offset keep their order. */
 export function applyEdits(body: string, edits: readonly Edit[]): string {
+  // Stryker disable next-line ArithmeticOperator: equivalent under V8's stable sort, a positive result for ties keeps the input order too
   const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.at - b.at || a.i - b.i);
   let out = '';
   let pos = 0;
@@ -138,6 +143,7 @@ export function parseDocs(src: Source): PDoc[] {
   const stream = parseAllDocuments(src.body, { prettyErrors: false, uniqueKeys: false });
   const docs = Array.from(stream) as PDoc[];
   const streamErrors = (stream as { errors?: { message: string; pos: [number, number] }[] }).errors;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, only an empty stream carries errors of its own
   if (docs.length === 0 && streamErrors && streamErrors.length > 0) {
     throw src.err(`invalid YAML: ${streamErrors[0].message}`, streamErrors[0].pos[0]);
   }
@@ -152,6 +158,7 @@ export function parseDocs(src: Source): PDoc[] {
         for (const pair of map.items) {
           if (!isScalar(pair.key)) continue;
           const k = pair.key.value;
+          // Stryker disable next-line OptionalChaining: equivalent, a parsed key always has a range
           if (seen.has(k)) throw src.err(`duplicate key ${String(k)}`, pair.key.range?.[0]);
           seen.add(k);
         }
@@ -163,6 +170,7 @@ export function parseDocs(src: Source): PDoc[] {
 
 /** A `null` scalar with no source text (e.g. the value of `key:`). */
 export function isBlankNull(node: ParsedNode | null | undefined): boolean {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, only a null scalar has an empty range; a collection's value is undefined
   return node == null || (isScalar(node) && node.value === null && node.range[0] === node.range[1]);
 }
 
@@ -174,6 +182,7 @@ export function isEmptyDoc(doc: PDoc): boolean {
 export function isEmptyValue(node: ParsedNode | null): boolean {
   if (node == null) return true;
   if (isScalar(node)) return node.value === null;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a block collection always has an item and an alias has no items
   return (isMap(node) || isSeq(node)) && node.flow === true && node.items.length === 0;
 }
 
@@ -195,6 +204,7 @@ export function scalarText(src: Source, node: PScalar): string {
 /** End offset of the last *content* of a node (not of trailing comments). */
 export function contentEnd(node: ParsedNode | null): number {
   if (node == null) return 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a block collection always has an item
   if ((isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
     const last = node.items[node.items.length - 1] as ParsedNode | PPair;
     if (isPair(last)) {
@@ -209,9 +219,23 @@ export function contentEnd(node: ParsedNode | null): number {
 /** Offset just after the `:` that follows a pair's key. */
 export function colonAfterKey(src: Source, pair: PPair): number {
   let i = pair.key.range[1];
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, past the end body[i] is undefined, which is no whitespace
   while (i < src.body.length && /\s/.test(src.body[i])) i++;
   if (src.body[i] !== ':') throw new Error(`internal error: ${src.file}: no ':' after key at offset ${i}`);
   return i + 1;
+}
+
+/**
+ * The edit that gives a pair with no value text its value: ` text` after the colon of `key:`, or, for an explicit
+ * key with no value at all (`? key` alone on its line), a `: text` line under it, in the column of its `?`.
+ */
+export function fillBlankValue(src: Source, pair: PPair, text: string): Edit {
+  if (pair.value == null) {
+    const at = src.afterLineOf(contentEnd(pair.key));
+    return { at, end: at, text: src.linesAt(at, [`${src.indentOf(pair.key.range[0])}: ${text}`]) };
+  }
+  const colon = colonAfterKey(src, pair);
+  return { at: colon, end: colon, text: ` ${text}` };
 }
 
 /**
