@@ -4,6 +4,7 @@
  * .yo-rc.json shared with other generators.
  */
 import { describe, expect, test } from '@jest/globals';
+import { parseAllDocuments } from 'yaml';
 import { resolveAnswers } from '../src/core/answers.js';
 import { censusOf, ownedPaths } from '../src/core/census.js';
 import { type Plan, makePlan, patchYoRc, renderGenerated, storedSection } from '../src/core/plan.js';
@@ -238,6 +239,24 @@ describe('apps: a namespace folder the repo does not have yet', () => {
     expect(appsPlan({ flags: { namespace: 'db' } }).commitMessage).toBe(
       'feat(databases): add CloudNativePG operator manifests\n\nReplicas: 2\nChart: cloudnative-pg 0.26.0 (operator 1.27.0)\nNamespace: db\nMonitoring: victoria-metrics\n\nGenerated-by: generator-cnpg-operator 0.0.0-test\n',
     );
+  });
+});
+
+describe('apps: what is rendered', () => {
+  test('one ks.yaml holds both parts\' Flux Kustomizations; monitoring waits for the operator, the operator for --depends-on', () => {
+    const files = appsRendered('db', { dependsOn: ['flux-repos'] });
+    const docs = parseAllDocuments(files.get(appKs('db'))!).map((d) => d.toJS());
+    expect(docs.map((d) => [d.metadata.name, d.spec.path, d.spec.targetNamespace, d.spec.dependsOn])).toEqual([
+      ['cloudnative-pg', './kubernetes/apps/db/cloudnative-pg/app', 'db', [{ name: 'flux-repos' }]],
+      ['cloudnative-pg-monitoring', './kubernetes/apps/db/cloudnative-pg/monitoring', 'db', [{ name: 'cloudnative-pg' }]],
+    ]);
+    expect(files.get('kubernetes/apps/db/cloudnative-pg/app/kustomization.yaml')).toBe(kustomization('resources:', '  - ocirepository.yaml', '  - helmrelease.yaml', '  - pdb.yaml'));
+    expect(files.get('kubernetes/apps/db/cloudnative-pg/monitoring/kustomization.yaml')).toBe(kustomization('resources:', '  - podmonitor.yaml', '  - prometheusrule.yaml'));
+    expect([...files.keys()].some((p) => p.endsWith('namespace.yaml'))).toBe(false);
+  });
+
+  test('infrastructure: the operator part writes its Namespace and lists it first', () => {
+    expect(rendered().get(`${L.operatorDir}/kustomization.yaml`)).toBe(kustomization('namespace: cnpg-system', 'resources:', '  - namespace.yaml', '  - ocirepository.yaml', '  - helmrelease.yaml', '  - pdb.yaml'));
   });
 });
 
