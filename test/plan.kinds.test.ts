@@ -394,3 +394,42 @@ describe('the CRD helmfile (infrastructure)', () => {
     expect(planFor({ files: { ...STORED, [CRDS]: text }, flags: { namespace: 'databases' } }).plan.warnings).toEqual([]);
   });
 });
+
+describe('reruns: edits kept, and what the commit message says', () => {
+  test('a user edit to a generated file whose rendering did not change: unchanged, nothing written, no warning', () => {
+    const base = rendered().get(PDB)!;
+    const edited = base + '# reviewed by the DBA team\n';
+    const { plan } = planFor({ files: { ...STORED, [PDB]: edited }, bases: { [PDB]: base } });
+    const c = changeOf(plan, PDB);
+    expect([c.status, c.after, c.note]).toEqual(['unchanged', edited, undefined]);
+    expect(plan.writes.map((w) => w.path)).not.toContain(PDB);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  test('a bump to a chart outside the table says the operator is unknown', () => {
+    const files = { [settingsPath('infra')]: clusterSettings({ CNPG_OPERATOR_VERSION: '0.27.0' }), ...STORED };
+    expect(planFor({ files, flags: { chartVersion: '0.40.0' } }).plan.commitMessage.split('\n')[0]).toBe(
+      'chore(databases): bump CloudNativePG operator chart 0.27.0 -> 0.40.0 (operator 1.28.0 -> unknown)',
+    );
+    const from = { [settingsPath('infra')]: clusterSettings({ CNPG_OPERATOR_VERSION: '0.40.0' }), ...STORED };
+    expect(planFor({ files: from, flags: { chartVersion: '0.40.1' } }).plan.commitMessage.split('\n')[0]).toBe(
+      'chore(databases): bump CloudNativePG operator chart 0.40.0 -> 0.40.1 (operator unknown -> unknown)',
+    );
+  });
+
+  test('the upgrade lines go in the body after a blank line, before Generated-by', () => {
+    const { resolution, census } = planFor({ files: STORED });
+    const plan = makePlan({ resolution, layout: L, generatorVersion: '1.2.3', files: census.files, bases: new Map(), existing: true, force: false, upgradeLines: ['Crosses: 1.27 -> 1.28', '  hazard: x'] });
+    expect(plan.commitMessage).toBe(
+      'chore(databases): update CloudNativePG operator manifests\n\nReplicas: 2\nChart: cloudnative-pg 0.26.0 (operator 1.27.0)\nNamespace: cnpg-system\nClusters: infra\nMonitoring: victoria-metrics\n\nCrosses: 1.27 -> 1.28\n  hazard: x\n\nGenerated-by: generator-cnpg-operator 1.2.3\n',
+    );
+    const none = makePlan({ resolution, layout: L, generatorVersion: '1.2.3', files: census.files, bases: new Map(), existing: true, force: false, upgradeLines: [] });
+    expect(none.commitMessage).toContain('\nMonitoring: victoria-metrics\n\nGenerated-by:');
+  });
+
+  test('apps: .yo-rc.json stores no cluster or storage class (they mean nothing there)', () => {
+    const section = JSON.parse(changeOf(appsPlan({ flags: { namespace: 'db' } }), YO_RC).after!)['generator-cnpg-operator'];
+    expect(Object.keys(section)).toEqual(['namespace', 'replicas', 'chartVersion', 'monitoring', 'dependsOn', 'monitoringLabels', 'inplaceUpdates', 'clustersRolloutDelay', 'instancesRolloutDelay', 'layout', 'generatorVersion']);
+    expect(section).toMatchObject({ layout: 'apps', namespace: 'db', generatorVersion: '0.0.0-test' });
+  });
+});
