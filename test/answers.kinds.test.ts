@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { type ResolveOptions, clusterRefusal, resolveAnswers } from '../src/core/answers.js';
+import { type ResolveOptions, clusterRefusal, resolveAnswers, unknownClusterError } from '../src/core/answers.js';
 import { type Census, censusOf, ownedPaths } from '../src/core/census.js';
 import type { KubePrometheusStack } from '../src/core/detect.js';
 import { APPS, INFRASTRUCTURE } from '../src/core/layout.js';
@@ -319,7 +319,8 @@ describe('kube-prometheus-stack and the monitoring labels', () => {
 });
 
 describe('which clusters, and the refusal of an unknown one', () => {
-  const two = { [settingsPath('prod')]: clusterSettings({ CLUSTER_NAME: 'prod' }), [settingsPath('staging')]: clusterSettings({ CLUSTER_NAME: 'staging' }) };
+  // Listed out of order: the known clusters are printed sorted.
+  const two = { [settingsPath('staging')]: clusterSettings({ CLUSTER_NAME: 'staging' }), [settingsPath('prod')]: clusterSettings({ CLUSTER_NAME: 'prod' }) };
 
   test('a repo with one cluster targets it, saying so; with two, the default; a stored or given cluster wins', () => {
     const one = { [settingsPath('prod')]: clusterSettings({ CLUSTER_NAME: 'prod' }) };
@@ -350,6 +351,11 @@ describe('which clusters, and the refusal of an unknown one', () => {
     expect(refusal({ files: two, flags: { cluster: ['edge'] }, options: { newCluster: true } })).toBeUndefined();
     expect(refusal({ files: two, flags: { cluster: ['edge'] }, options: { check: true } })).toBeUndefined();
     expect(refusal({ flags: { cluster: ['edge'] } })).toBeUndefined();
+    // The prompt's own check of a typed answer (run.ts) goes through the same message.
+    expect(unknownClusterError(censusFor({ files: two }), ['prod', 'stagin'], 'cluster', {})?.message).toBe(
+      'cluster stagin: no such cluster in kubernetes/clusters/<cluster>/cluster-settings.yaml; known clusters: prod, staging; did you mean staging? (pass --new-cluster to start a new cluster)',
+    );
+    expect(unknownClusterError(censusFor({ files: two }), ['x'], 'cluster', { newCluster: true })).toBeUndefined();
     const carried = { [settingsPath('prod')]: clusterSettings({ [V]: '0.26.0' }), [settingsPath('staging')]: clusterSettings({ CLUSTER_NAME: 'staging' }) };
     const census = censusFor({ files: carried, options: { allClusters: true } });
     const r = resolveAnswers({}, census.stored, census, {}, { allClusters: true });
@@ -412,6 +418,15 @@ describe('the apps layout', () => {
     expect(r.settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: OCI });
     expect(r.previousVersion).toBe('0.27.0');
     expect(() => resolveIn(appsCensus({ [OCI]: text }), { layout: 'apps', chartVersion: '0.26.0' })).toThrow(/older than 0\.27\.0 in the repo/);
+  });
+
+  test('with a versioned CRD helmfile too: the highest is taken, the CRD helmfile\'s is the version before the run', () => {
+    const crds = 'bootstrap/helmfile.d/00-crds.yaml';
+    const release = 'releases:\n  - name: cloudnative-pg\n    namespace: cnpg-system\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.0\n';
+    const text = '---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: cloudnative-pg\nspec:\n  ref:\n    tag: 0.27.0\n';
+    const r = resolveIn(appsCensus({ [OCI]: text, [crds]: release }), { layout: 'apps' });
+    expect(r.settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: OCI });
+    expect(r.previousVersion).toBe('0.26.0');
   });
 
   test('the layout the repo\'s files point at is the answer, with the reason as its source', () => {
