@@ -433,3 +433,53 @@ describe('reruns: edits kept, and what the commit message says', () => {
     expect(section).toMatchObject({ layout: 'apps', namespace: 'db', generatorVersion: '0.0.0-test' });
   });
 });
+
+describe('conflicts, as the plan reports them', () => {
+  const theirs = rendered().get(PDB)!;
+  const mine = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: mine\n';
+
+  test('a file the generator never wrote: the whole of yours against the whole of the generator\'s', () => {
+    const c = changeOf(planFor({ files: { ...STORED, [PDB]: mine } }).plan, PDB);
+    expect(c.after).toBe(`<<<<<<< yours\n${mine}=======\n${theirs}>>>>>>> generator\n`);
+  });
+
+  test('a file still holding markers: conflicted, not written, not warned; --force takes the generator\'s side and says so', () => {
+    const marked = theirs.replace('  minAvailable: 1\n', '<<<<<<< yours\n  minAvailable: 3\n=======\n  minAvailable: 1\n>>>>>>> generator\n');
+    const files = { ...STORED, [PDB]: marked };
+    const { plan } = planFor({ files, bases: { [PDB]: theirs } });
+    expect(plan.conflicted.map((c) => c.path)).toEqual([PDB]);
+    expect(plan.writes.map((w) => w.path)).not.toContain(PDB);
+    expect(plan.warnings).toEqual([]);
+    const forced = planFor({ files, bases: { [PDB]: theirs }, force: true }).plan;
+    expect(changeOf(forced, PDB).after).toBe(theirs);
+    expect(forced.warnings).toEqual([`${PDB}: conflicting hunks take the generator's side (--force); your other edits are kept`]);
+    expect(forced.writes.map((w) => w.path)).toContain(PDB);
+  });
+});
+
+describe('each path once', () => {
+  test('--monitoring none on a generated repo: exactly the monitoring part removed and the parent patched', () => {
+    const all = Object.fromEntries(rendered());
+    const parent = kustomization('resources:', '  - ./cloudnative-pg/operator/ks.yaml', '  - ./cloudnative-pg/monitoring/ks.yaml');
+    const { plan } = planFor({ files: { ...STORED, ...all, [L.parentKustomization()]: parent }, flags: { monitoring: 'none' }, bases: all });
+    const paths = plan.changes.map((c) => c.path);
+    expect(paths.length).toBe(new Set(paths).size);
+    const mon = [...rendered().keys()].filter((p) => p.includes('/monitoring/'));
+    // The HelmRelease too: its values stop enabling the chart's monitoring.
+    expect(plan.writes.map((w) => w.path).sort()).toEqual([...mon, `${L.operatorDir}/helmrelease.yaml`, L.parentKustomization(), settingsPath('infra'), CRDS, YO_RC].sort());
+  });
+
+  test('no stored namespace (previousNamespace undefined): one change per path', () => {
+    const plan = appsPlan({ flags: { namespace: 'db' } });
+    const paths = plan.changes.map((c) => c.path);
+    expect(paths.length).toBe(new Set(paths).size);
+    expect(paths.some((p) => p.includes('cnpg-system'))).toBe(false);
+  });
+});
+
+test('.yo-rc.json written by hand in another format is left byte for byte when our section is the same', () => {
+  const section = storedSection(DEFAULT_ANSWERS, '1.0.0');
+  const compact = JSON.stringify({ 'generator-cnpg-operator': section, 'generator-other': {} });
+  expect(patchYoRc(compact, section)).toBe(compact);
+  expect(patchYoRc(compact, { ...section, replicas: 3 })).toBe(JSON.stringify({ 'generator-cnpg-operator': { ...section, replicas: 3 }, 'generator-other': {} }, null, 2) + '\n');
+});
