@@ -210,7 +210,7 @@ describe('the less common combinations of resolveAnswers', () => {
     expect(resolve({}).askable).toEqual(['cluster', 'namespace', 'replicas', 'chartVersion', 'storageClass', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
     expect(resolve({ flags: { replicas: 3, monitoring: 'none' } }).askable).toEqual(['cluster', 'namespace', 'chartVersion', 'storageClass', 'inplaceUpdates']);
     const fleet = { [settingsPath('a')]: clusterSettings({ [V]: '0.26.0' }) };
-    expect(resolve({ files: fleet, options: { allClusters: true } }).askable).not.toContain('cluster');
+    expect(resolve({ files: fleet, options: { allClusters: true } }).askable).toEqual(['namespace', 'replicas', 'chartVersion', 'storageClass', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
   });
 
   test('prefills are in the form the prompt shows: lists comma-joined, labels key=value', () => {
@@ -344,6 +344,8 @@ describe('which clusters, and the refusal of an unknown one', () => {
     expect(refusal({ files: two, prompted: { cluster: ['edge'] } })).toBe(`cluster edge${tail} (pass --new-cluster to start a new cluster)`);
     expect(refusal({ files: { ...two, [YO_RC]: yoRc({ cluster: ['prod', 'edge'] }) } })).toBe(`.yo-rc.json cluster edge${tail} (pass --new-cluster to start a new cluster)`);
     expect(refusal({ files: two })).toBe(`the default cluster infra${tail} (pass --new-cluster to start a new cluster)`);
+    // Several unknown: all named; the first near name is suggested, even when an earlier one has none.
+    expect(refusal({ files: two, flags: { cluster: ['edge', 'prd'] } })).toBe(`--cluster edge,prd${tail}; did you mean prod? (pass --new-cluster to start a new cluster)`);
   });
 
   test('no refusal: known targets, --new-cluster, --check, --all-clusters, a repo without clusters', () => {
@@ -373,6 +375,11 @@ describe('which clusters, and the refusal of an unknown one', () => {
 });
 
 describe('versions the repo holds in another form', () => {
+  test('an exact chart version in the repo: no warning', () => {
+    const crds = `releases:\n  - name: cloudnative-pg\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.1\n`;
+    expect(resolve({ files: { [INFRA]: clusterSettings({ [V]: '0.26.1', [R]: '2' }), [CRDS]: crds } }).warnings).toEqual([]);
+  });
+
   test('an operator version in the cluster settings is read as its chart, with a warning', () => {
     const r = resolve({ files: { [INFRA]: clusterSettings({ [V]: '1.27.0' }) } });
     expect(r.settings.chartVersion).toEqual({ value: '0.26.0', source: 'repo', file: INFRA });
@@ -409,6 +416,7 @@ describe('the apps layout', () => {
     const r = resolveIn(appsCensus({}), { layout: 'apps', cluster: ['prod'], storageClass: 'fast' });
     expect(r.warnings).toEqual(['--cluster: the apps layout has no cluster settings; ignored', '--storage-class: the apps layout has no cluster settings; ignored']);
     expect(r.clusters).toEqual([]);
+    expect(resolveIn(appsCensus({}), { layout: 'apps' }).warnings).toEqual([]);
     expect(resolveIn(appsCensus({}), { layout: 'apps' }).askable).toEqual(['namespace', 'replicas', 'chartVersion', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
   });
 
