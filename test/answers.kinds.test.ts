@@ -417,6 +417,8 @@ describe('the apps layout', () => {
     expect(r.warnings).toEqual(['--cluster: the apps layout has no cluster settings; ignored', '--storage-class: the apps layout has no cluster settings; ignored']);
     expect(r.clusters).toEqual([]);
     expect(resolveIn(appsCensus({}), { layout: 'apps' }).warnings).toEqual([]);
+    // --all-clusters too (it used to be ignored without a word).
+    expect(resolveIn(appsCensus({}), { layout: 'apps' }, {}, { allClusters: true }).warnings).toEqual(['--all-clusters: the apps layout has no cluster settings; ignored']);
     expect(resolveIn(appsCensus({}), { layout: 'apps' }).askable).toEqual(['namespace', 'replicas', 'chartVersion', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
   });
 

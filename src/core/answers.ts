@@ -250,6 +250,7 @@ export function resolveAnswers(
     for (const [key, flag] of [['cluster', '--cluster'], ['storageClass', '--storage-class']] as const) {
       if (flags[key] !== undefined) warnings.push(`${flag}: the ${census.layout.name} layout has no cluster settings; ignored`);
     }
+    if (options.allClusters) warnings.push(`--all-clusters: the ${census.layout.name} layout has no cluster settings; ignored`);
   }
   const namespace = take('namespace', undefined).value;
   for (const t of targets) {
