@@ -290,7 +290,9 @@ export function makePlan(input: PlanInput): Plan {
   const fileOf = (entry: string): string => entryFile(parentPath, entry);
   const exists = (p: string): boolean => {
     const c = changes.find((x) => x.path === p);
-    return c ? c.after !== undefined : files.get(p) !== undefined;
+    if (c) return c.after !== undefined;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: unreachable, every entry of these answers names a rendered file, and a rendered file always has a change
+    return files.get(p) !== undefined;
   };
   // An entry is listed only when its file will exist (kustomize fails on a missing resource).
   for (const entry of layout.parentEntries(answers.namespace, answers.monitoring)) {
