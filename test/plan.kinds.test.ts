@@ -469,6 +469,16 @@ describe('each path once', () => {
     expect(plan.writes.map((w) => w.path).sort()).toEqual([...mon, `${L.operatorDir}/helmrelease.yaml`, L.parentKustomization(), settingsPath('infra'), CRDS, YO_RC].sort());
   });
 
+  test('the stored namespace is the same as the answer: one change per path', () => {
+    const all = Object.fromEntries(rendered());
+    const parent = kustomization('resources:', '  - ./cloudnative-pg/operator/ks.yaml', '  - ./cloudnative-pg/monitoring/ks.yaml');
+    const { census, resolution } = planFor({ files: { ...STORED, ...all, [L.parentKustomization()]: parent }, flags: { monitoring: 'none' }, bases: all });
+    const plan = makePlan({ resolution, layout: L, generatorVersion: '0', files: census.files, bases: new Map(Object.entries(all)), existing: true, force: false, previousNamespace: 'cnpg-system' });
+    const paths = plan.changes.map((c) => c.path);
+    expect(paths.length).toBe(new Set(paths).size);
+    expect(changeOf(plan, L.parentKustomization()).after).toBe(kustomization('resources:', '  - ./cloudnative-pg/operator/ks.yaml'));
+  });
+
   test('no stored namespace (previousNamespace undefined): one change per path', () => {
     const plan = appsPlan({ flags: { namespace: 'db' } });
     const paths = plan.changes.map((c) => c.path);

@@ -279,7 +279,9 @@ export function makePlan(input: PlanInput): Plan {
     const rootText = files.get(rootK);
     if (rootText !== undefined) changes.push(patched(rootK, rootText, addKustomizationResource(rootText, rootK, `./${answers.namespace}`)));
   } else if (layout.namespaceFolder && parent !== undefined) {
-    const nsFile = files.get(`${layout.namespaceFolder.dir(answers.namespace)}/namespace.yaml`) ?? '';
+    const nsPath = `${layout.namespaceFolder.dir(answers.namespace)}/namespace.yaml`;
+    // Stryker disable next-line StringLiteral: equivalent: a missing namespace.yaml holds no label, whatever text stands for it
+    const nsFile = files.get(nsPath) ?? '';
     const lacking = PSA_LABELS.filter((l) => !parent!.includes(l) && !nsFile.includes(l));
     if (lacking.length > 0) warnings.push(`namespace ${answers.namespace} (${parentPath}) lacks the Pod Security Admission label(s) ${lacking.map((l) => `${l}=restricted`).join(', ')}; add them if the operator should run under "restricted"`);
   }
