@@ -5,7 +5,12 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { CRDS, YO_RC, changeOf, clusterSettings, planFor, resolve, settingsPath } from './helpers/core.js';
+import { type ResolveOptions, clusterRefusal, resolveAnswers, unknownClusterError } from '../src/core/answers.js';
+import { type Census, censusOf, ownedPaths } from '../src/core/census.js';
+import type { KubePrometheusStack } from '../src/core/detect.js';
+import { APPS, INFRASTRUCTURE } from '../src/core/layout.js';
+import type { Answers } from '../src/core/settings.js';
+import { CRDS, YO_RC, censusFor, changeOf, clusterSettings, planFor, resolve, settingsPath } from './helpers/core.js';
 import { yoRc } from './helpers/core.js';
 
 const V = 'CNPG_OPERATOR_VERSION';
@@ -205,7 +210,7 @@ describe('the less common combinations of resolveAnswers', () => {
     expect(resolve({}).askable).toEqual(['cluster', 'namespace', 'replicas', 'chartVersion', 'storageClass', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
     expect(resolve({ flags: { replicas: 3, monitoring: 'none' } }).askable).toEqual(['cluster', 'namespace', 'chartVersion', 'storageClass', 'inplaceUpdates']);
     const fleet = { [settingsPath('a')]: clusterSettings({ [V]: '0.26.0' }) };
-    expect(resolve({ files: fleet, options: { allClusters: true } }).askable).not.toContain('cluster');
+    expect(resolve({ files: fleet, options: { allClusters: true } }).askable).toEqual(['namespace', 'replicas', 'chartVersion', 'storageClass', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
   });
 
   test('prefills are in the form the prompt shows: lists comma-joined, labels key=value', () => {
@@ -236,5 +241,209 @@ describe('--depends-on against the Flux Kustomizations of the repo', () => {
     expect(r.warnings).toEqual(['--depends-on typo-repos: no Flux Kustomization in this repo is named typo-repos']);
     const unknown = censusOf(INFRASTRUCTURE, files, ['infra']);
     expect(resolveAnswers({ dependsOn: ['typo-repos'] }, undefined, unknown).warnings).toEqual([]);
+  });
+});
+
+/** A census of these file texts with what the repo scan found (monitoring kinds, kube-prometheus-stack). */
+function scanned(files: Record<string, string>, scan: { kinds?: Record<string, number>; kps?: KubePrometheusStack }, clusters = ['infra']): Census {
+  const m = new Map<string, string | undefined>(ownedPaths(INFRASTRUCTURE).map((p) => [p, undefined]));
+  for (const [p, t] of Object.entries(files)) m.set(p, t);
+  for (const c of clusters) if (!m.has(settingsPath(c))) m.set(settingsPath(c), undefined);
+  return censusOf(INFRASTRUCTURE, m, clusters, undefined, { installs: [], monitoringKinds: scan.kinds ?? {}, fluxKustomizations: [], fluxNames: [], ...(scan.kps ? { kubePrometheusStack: scan.kps } : {}) });
+}
+const resolveIn = (census: Census, flags: Partial<Answers> = {}, prompted: Partial<Answers> = {}, options: ResolveOptions = {}) => resolveAnswers(flags, census.stored, census, prompted, options);
+const KPS: KubePrometheusStack = { path: 'kubernetes/monitoring/kps/helmrelease.yaml', name: 'kube-prometheus-stack', releaseName: 'kps', selectorsOpen: false };
+
+describe('the monitoring stack from the repo\'s objects', () => {
+  test('PodMonitors in the repo: prometheus-operator, the counts printed as the source\'s reason', () => {
+    const r = resolveIn(scanned({}, { kinds: { PodMonitor: 14 } }));
+    expect(r.settings.monitoring).toEqual({ value: 'prometheus-operator', source: 'repo', detail: '14 PodMonitor, 0 VMPodScrape' });
+    expect(r.prefills.monitoring).toBe('prometheus-operator');
+  });
+
+  test('no monitoring objects: the default, saying why', () => {
+    expect(resolveIn(scanned({}, {})).settings.monitoring).toEqual({
+      value: 'victoria-metrics',
+      source: 'default',
+      detail: 'the repo has no VictoriaMetrics or Prometheus-Operator objects, so the default',
+    });
+  });
+
+  test('a stored stack wins over the repo\'s objects, with a warning naming the flag; none when they agree or a flag decides', () => {
+    const files = { [YO_RC]: yoRc({ monitoring: 'victoria-metrics' }) };
+    const r = resolveIn(scanned(files, { kinds: { PodMonitor: 3, PrometheusRule: 1 } }));
+    expect(r.settings.monitoring).toEqual({ value: 'victoria-metrics', source: 'stored' });
+    expect(r.warnings).toEqual(['monitoring = victoria-metrics (stored), but the repo has 3 PodMonitor, 1 PrometheusRule, 0 VMPodScrape; pass --monitoring prometheus-operator to switch']);
+    expect(resolveIn(scanned(files, { kinds: { PodMonitor: 3 } }), { monitoring: 'none' }).warnings).toEqual([]);
+    expect(resolveIn(scanned(files, { kinds: { VMPodScrape: 2 } })).warnings).toEqual([]);
+    expect(resolveIn(scanned(files, {})).warnings).toEqual([]);
+  });
+});
+
+describe('kube-prometheus-stack and the monitoring labels', () => {
+  test('no labels given: the labels its Prometheus selects by, from the repo, and the prompt suggests them', () => {
+    const r = resolveIn(scanned({}, { kps: KPS }));
+    expect(r.settings.monitoring).toEqual({ value: 'prometheus-operator', source: 'repo', detail: 'a kube-prometheus-stack HelmRelease (kubernetes/monitoring/kps/helmrelease.yaml), 0 PodMonitor, 0 VMPodScrape' });
+    expect(r.settings.monitoringLabels).toEqual({ value: { release: 'kps' }, source: 'repo', file: KPS.path, detail: `kube-prometheus-stack in ${KPS.path} selects release=kps` });
+    expect(r.prefills.monitoringLabels).toBe('release=kps');
+    expect(r.answers.monitoringLabels).toEqual({ release: 'kps' });
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('selectors opened in its values: no label needed, none taken, but the prompt still suggests it', () => {
+    const r = resolveIn(scanned({}, { kps: { ...KPS, selectorsOpen: true } }));
+    expect(r.settings.monitoringLabels).toEqual({ value: {}, source: 'default' });
+    expect(r.prefills.monitoringLabels).toBe('release=kps');
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('labels given without its release label: a warning with the flag to pass; with it: none', () => {
+    const r = resolveIn(scanned({}, { kps: KPS }), { monitoringLabels: { team: 'db' } });
+    expect(r.settings.monitoringLabels).toEqual({ value: { team: 'db' }, source: 'flag' });
+    expect(r.prefills.monitoringLabels).toBe('team=db');
+    expect(r.warnings).toEqual([
+      `${KPS.path}: kube-prometheus-stack (release kps) selects PodMonitors and PrometheusRules by the label release=kps by default; without it the generated objects are ignored: pass --monitoring-labels release=kps`,
+    ]);
+    expect(resolveIn(scanned({}, { kps: KPS }), { monitoringLabels: { release: 'kps', team: 'db' } }).warnings).toEqual([]);
+    const stored = resolveIn(scanned({ [YO_RC]: yoRc({ monitoringLabels: { release: 'other' } }) }, { kps: KPS }));
+    expect(stored.settings.monitoringLabels).toEqual({ value: { release: 'other' }, source: 'stored' });
+    expect(stored.warnings).toHaveLength(1);
+  });
+
+  test('another stack, or a release name that makes no label: the labels are left alone', () => {
+    const vm = resolveIn(scanned({}, { kps: KPS }), { monitoring: 'victoria-metrics' });
+    expect([vm.settings.monitoringLabels, vm.prefills.monitoringLabels, vm.warnings]).toEqual([{ value: {}, source: 'default' }, '', []]);
+    const unnamed = resolveIn(scanned({}, { kps: { ...KPS, releaseName: '' } }));
+    expect([unnamed.settings.monitoringLabels, unnamed.warnings]).toEqual([{ value: {}, source: 'default' }, []]);
+  });
+});
+
+describe('which clusters, and the refusal of an unknown one', () => {
+  // Listed out of order: the known clusters are printed sorted.
+  const two = { [settingsPath('staging')]: clusterSettings({ CLUSTER_NAME: 'staging' }), [settingsPath('prod')]: clusterSettings({ CLUSTER_NAME: 'prod' }) };
+
+  test('a repo with one cluster targets it, saying so; with two, the default; a stored or given cluster wins', () => {
+    const one = { [settingsPath('prod')]: clusterSettings({ CLUSTER_NAME: 'prod' }) };
+    const r = resolveIn(scanned(one, {}, ['prod']));
+    expect(r.settings.cluster).toEqual({ value: ['prod'], source: 'repo', file: settingsPath('prod'), detail: `the only cluster, ${settingsPath('prod')}` });
+    expect(r.prefills.cluster).toBe('prod');
+    expect(resolveIn(scanned(two, {}, ['prod', 'staging'])).settings.cluster).toEqual({ value: ['infra'], source: 'default' });
+    expect(resolve({ files: { ...one, [YO_RC]: yoRc({ cluster: ['edge'] }) } }).settings.cluster).toEqual({ value: ['edge'], source: 'stored' });
+    expect(resolve({ files: one, flags: { cluster: ['edge'] } }).settings.cluster).toEqual({ value: ['edge'], source: 'flag' });
+  });
+
+  const refusal = (c: Parameters<typeof censusFor>[0]) => {
+    const census = censusFor(c);
+    const r = resolveAnswers(c.flags ?? {}, census.stored, census, c.prompted ?? {}, c.options ?? {});
+    return clusterRefusal(census, r, c.options ?? {})?.message;
+  };
+
+  test('an unknown target is refused naming where it came from, the known clusters and a near name', () => {
+    const tail = `: no such cluster in kubernetes/clusters/<cluster>/cluster-settings.yaml; known clusters: prod, staging`;
+    expect(refusal({ files: two, flags: { cluster: ['prd'] } })).toBe(`--cluster prd${tail}; did you mean prod? (pass --new-cluster to start a new cluster)`);
+    expect(refusal({ files: two, prompted: { cluster: ['edge'] } })).toBe(`cluster edge${tail} (pass --new-cluster to start a new cluster)`);
+    expect(refusal({ files: { ...two, [YO_RC]: yoRc({ cluster: ['prod', 'edge'] }) } })).toBe(`.yo-rc.json cluster edge${tail} (pass --new-cluster to start a new cluster)`);
+    expect(refusal({ files: two })).toBe(`the default cluster infra${tail} (pass --new-cluster to start a new cluster)`);
+    // Several unknown: all named; the first near name is suggested, even when an earlier one has none.
+    expect(refusal({ files: two, flags: { cluster: ['edge', 'prd'] } })).toBe(`--cluster edge,prd${tail}; did you mean prod? (pass --new-cluster to start a new cluster)`);
+  });
+
+  test('no refusal: known targets, --new-cluster, --check, --all-clusters, a repo without clusters', () => {
+    expect(refusal({ files: two, flags: { cluster: ['prod', 'staging'] } })).toBeUndefined();
+    expect(refusal({ files: two, flags: { cluster: ['edge'] }, options: { newCluster: true } })).toBeUndefined();
+    expect(refusal({ files: two, flags: { cluster: ['edge'] }, options: { check: true } })).toBeUndefined();
+    expect(refusal({ flags: { cluster: ['edge'] } })).toBeUndefined();
+    // The prompt's own check of a typed answer (run.ts) goes through the same message.
+    expect(unknownClusterError(censusFor({ files: two }), ['prod', 'stagin'], 'cluster', {})?.message).toBe(
+      'cluster stagin: no such cluster in kubernetes/clusters/<cluster>/cluster-settings.yaml; known clusters: prod, staging; did you mean staging? (pass --new-cluster to start a new cluster)',
+    );
+    expect(unknownClusterError(censusFor({ files: two }), ['x'], 'cluster', { newCluster: true })).toBeUndefined();
+    const carried = { [settingsPath('prod')]: clusterSettings({ [V]: '0.26.0' }), [settingsPath('staging')]: clusterSettings({ CLUSTER_NAME: 'staging' }) };
+    const census = censusFor({ files: carried, options: { allClusters: true } });
+    const r = resolveAnswers({}, census.stored, census, {}, { allClusters: true });
+    expect(r.answers.cluster).toEqual(['prod']);
+    expect(r.settings.cluster).toEqual({ value: ['prod'], source: 'repo', file: 'kubernetes/clusters/*/cluster-settings.yaml' });
+    expect(clusterRefusal(census, r, { allClusters: true })).toBeUndefined();
+  });
+
+  test('--all-clusters is refused with --cluster, and when no cluster carries the chart version', () => {
+    expect(() => resolve({ files: two, flags: { cluster: ['prod'] }, options: { allClusters: true } })).toThrow('--all-clusters and --cluster cannot be combined');
+    expect(() => resolve({ files: two, options: { allClusters: true } })).toThrow(
+      '--all-clusters: no kubernetes/clusters/*/cluster-settings.yaml carries CNPG_OPERATOR_VERSION yet; name the clusters with --cluster',
+    );
+  });
+});
+
+describe('versions the repo holds in another form', () => {
+  test('an exact chart version in the repo: no warning', () => {
+    const crds = `releases:\n  - name: cloudnative-pg\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.1\n`;
+    expect(resolve({ files: { [INFRA]: clusterSettings({ [V]: '0.26.1', [R]: '2' }), [CRDS]: crds } }).warnings).toEqual([]);
+  });
+
+  test('an operator version in the cluster settings is read as its chart, with a warning', () => {
+    const r = resolve({ files: { [INFRA]: clusterSettings({ [V]: '1.27.0' }) } });
+    expect(r.settings.chartVersion).toEqual({ value: '0.26.0', source: 'repo', file: INFRA });
+    expect(r.warnings).toEqual([`${INFRA}: 1.27.0 is an operator version, not a chart version; corrected to chart 0.26.0`]);
+  });
+
+  test('the highest version names its file: the CRD helmfile when it is ahead of the cluster', () => {
+    const crds = `releases:\n  - name: cloudnative-pg\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.27.0\n`;
+    const r = resolve({ files: { [INFRA]: clusterSettings({ [V]: '0.26.0' }), [CRDS]: crds } });
+    expect(r.settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: CRDS });
+    expect(r.previousVersion).toBe('0.26.0');
+  });
+
+  test('--check does not take the repo\'s version: the stored one is the reference', () => {
+    const files = { [INFRA]: clusterSettings({ [V]: '0.27.0' }), [YO_RC]: yoRc({ chartVersion: '0.26.0' }) };
+    expect(resolve({ files, options: { check: true } }).settings.chartVersion).toEqual({ value: '0.26.0', source: 'stored' });
+    expect(resolve({ files }).settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: INFRA });
+  });
+
+  test('a cluster settings file that is not valid YAML stops the run with its FileError', () => {
+    expect(() => resolve({ files: { [INFRA]: 'data: [\n' } })).toThrow(/kubernetes\/clusters\/infra\/cluster-settings\.yaml/);
+  });
+});
+
+describe('the apps layout', () => {
+  const OCI = 'kubernetes/apps/cnpg-system/cloudnative-pg/app/ocirepository.yaml';
+  const appsCensus = (files: Record<string, string>): Census => {
+    const m = new Map<string, string | undefined>(ownedPaths(APPS).map((p) => [p, undefined]));
+    for (const [p, t] of Object.entries(files)) m.set(p, t);
+    return censusOf(APPS, m, []);
+  };
+
+  test('--cluster and --storage-class mean nothing there: ignored with a warning each; neither is asked', () => {
+    const r = resolveIn(appsCensus({}), { layout: 'apps', cluster: ['prod'], storageClass: 'fast' });
+    expect(r.warnings).toEqual(['--cluster: the apps layout has no cluster settings; ignored', '--storage-class: the apps layout has no cluster settings; ignored']);
+    expect(r.clusters).toEqual([]);
+    expect(resolveIn(appsCensus({}), { layout: 'apps' }).warnings).toEqual([]);
+    // --all-clusters too (it used to be ignored without a word).
+    expect(resolveIn(appsCensus({}), { layout: 'apps' }, {}, { allClusters: true }).warnings).toEqual(['--all-clusters: the apps layout has no cluster settings; ignored']);
+    expect(resolveIn(appsCensus({}), { layout: 'apps' }).askable).toEqual(['namespace', 'replicas', 'chartVersion', 'monitoring', 'monitoringLabels', 'inplaceUpdates']);
+  });
+
+  test('the chart version comes from the OCIRepository\'s tag', () => {
+    const text = '---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: cloudnative-pg\nspec:\n  ref:\n    tag: 0.27.0\n';
+    const r = resolveIn(appsCensus({ [OCI]: text }), { layout: 'apps' });
+    expect(r.settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: OCI });
+    expect(r.previousVersion).toBe('0.27.0');
+    expect(() => resolveIn(appsCensus({ [OCI]: text }), { layout: 'apps', chartVersion: '0.26.0' })).toThrow(/older than 0\.27\.0 in the repo/);
+  });
+
+  test('with a versioned CRD helmfile too: the highest is taken, the CRD helmfile\'s is the version before the run', () => {
+    const crds = 'bootstrap/helmfile.d/00-crds.yaml';
+    const release = 'releases:\n  - name: cloudnative-pg\n    namespace: cnpg-system\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.0\n';
+    const text = '---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: cloudnative-pg\nspec:\n  ref:\n    tag: 0.27.0\n';
+    const r = resolveIn(appsCensus({ [OCI]: text, [crds]: release }), { layout: 'apps' });
+    expect(r.settings.chartVersion).toEqual({ value: '0.27.0', source: 'repo', file: OCI });
+    expect(r.previousVersion).toBe('0.26.0');
+  });
+
+  test('the layout the repo\'s files point at is the answer, with the reason as its source', () => {
+    const census = appsCensus({});
+    const detected: Census = { ...census, detection: { name: 'apps', reason: 'kubernetes/apps/*/*/ks.yaml', empty: false, evidence: { apps: [], infrastructure: [], other: [] } } };
+    expect(resolveIn(detected).settings.layout).toEqual({ value: 'apps', source: 'repo', file: 'kubernetes/apps/*/*/ks.yaml' });
+    const empty: Census = { ...detected, detection: { ...detected.detection!, empty: true } };
+    expect(resolveIn(empty).settings.layout).toEqual({ value: 'infrastructure', source: 'default' });
   });
 });

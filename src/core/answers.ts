@@ -120,7 +120,14 @@ export function unknownClusterError(census: Census, targets: readonly string[], 
 export function clusterRefusal(census: Census, r: Resolution, options: ResolveOptions): InputError | undefined {
   if (options.check || options.allClusters || !census.layout.clusterSettings) return undefined;
   const source = r.settings.cluster.source;
-  const where = { flag: '--cluster', prompt: 'cluster', repo: 'cluster', stored: '.yo-rc.json cluster', default: 'the default cluster' }[source];
+  const where = {
+    flag: '--cluster',
+    prompt: 'cluster',
+    // Stryker disable next-line StringLiteral: equivalent: a cluster from the repo (the only one, or --all-clusters, which returns above) always exists
+    repo: 'cluster',
+    stored: '.yo-rc.json cluster',
+    default: 'the default cluster',
+  }[source];
   return unknownClusterError(census, r.answers.cluster, where, options);
 }
 
@@ -156,6 +163,7 @@ function targetClusters(flags: Partial<Answers>, census: Census, options: Resolv
   if (flags.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
   const carriers = census.clusters.filter((c) => c.version !== undefined).map((c) => c.name);
   const cs = census.layout.clusterSettings;
+  // Stryker disable next-line StringLiteral: equivalent: unreachable, resolveAnswers calls targetClusters only for a layout with cluster settings
   if (!cs) throw new InputError(`--all-clusters: the ${census.layout.name} layout has no cluster settings`);
   if (carriers.length === 0) {
     throw new InputError(`--all-clusters: no ${cs.path('*')} carries ${cs.vars.chartVersion} yet; name the clusters with --cluster`);
@@ -250,6 +258,7 @@ export function resolveAnswers(
     for (const [key, flag] of [['cluster', '--cluster'], ['storageClass', '--storage-class']] as const) {
       if (flags[key] !== undefined) warnings.push(`${flag}: the ${census.layout.name} layout has no cluster settings; ignored`);
     }
+    if (options.allClusters) warnings.push(`--all-clusters: the ${census.layout.name} layout has no cluster settings; ignored`);
   }
   const namespace = take('namespace', undefined).value;
   for (const t of targets) {
@@ -306,10 +315,11 @@ export function resolveAnswers(
     if (c.storageClass.value !== answers.storageClass) o.storageClass = c.storageClass.value;
     if (Object.keys(o).length > 0) exceptions[c.name] = o;
   }
-  const askable = SETTINGS.filter(
-    (s) => s.key !== 'layout' && appliesIn(s.key, answers.layout)).filter(
-    (s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters) && (s.askWhen?.(answers) ?? true),
-  ).map((s) => s.key);
+  // Stryker disable next-line MethodExpression,LogicalOperator,StringLiteral: equivalent: the layout has no prompt message and askWhen drops apps' cluster and storageClass too
+  const applicable = SETTINGS.filter((s) => s.key !== 'layout' && appliesIn(s.key, answers.layout));
+  const askable = applicable
+    .filter((s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters) && (s.askWhen?.(answers) ?? true))
+    .map((s) => s.key);
   return {
     answers,
     settings: settings as ResolvedSettings,
