@@ -314,14 +314,13 @@ export function makePlan(input: PlanInput): Plan {
     if (oldText !== undefined && entries.length > 0) changes.push(patched(old, oldText, entries.reduce<string | undefined>((t, e) => removeKustomizationResource(t, old, e), oldText)!));
   }
 
-  // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent: without cluster settings there is no cluster to patch (the loop below is empty)
-  const vars = layout.clusterSettings?.vars ?? { chartVersion: '', replicas: '', storageClass: '' };
-  for (const cluster of layout.clusterSettings ? resolution.clusters : []) {
+  const vars = layout.clusterSettings?.vars;
+  for (const cluster of vars ? resolution.clusters : []) {
     const before = files.get(cluster.file);
     const values = {
-      [vars.chartVersion]: answers.chartVersion,
-      [vars.replicas]: String(cluster.replicas.value),
-      [vars.storageClass]: cluster.storageClass.value,
+      [vars!.chartVersion]: answers.chartVersion,
+      [vars!.replicas]: String(cluster.replicas.value),
+      [vars!.storageClass]: cluster.storageClass.value,
     };
     changes.push(patched(cluster.file, before, patchClusterSettings(before, cluster.file, values)));
   }
@@ -344,12 +343,8 @@ export function makePlan(input: PlanInput): Plan {
   const yoRc = files.get(YO_RC);
   changes.push(patched(YO_RC, yoRc, patchYoRc(yoRc, storedSection(answers, input.generatorVersion, resolution.exceptions))));
 
-  const writes = changes.filter(
-    (c) =>
-      c.after !== c.before &&
-      // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: an unchanged or deleted-by-user change never differs from the file on disk
-      c.status !== 'unchanged' && c.status !== 'deleted-by-user',
-  );
+  // An unchanged or deleted-by-user change never differs from the file on disk: every write is a change of text.
+  const writes = changes.filter((c) => c.after !== c.before);
   const conflicted = changes.filter((c) => c.status === 'conflicted');
   return { changes, warnings, commitMessage: commitMessage(input), writes, conflicted };
 }
