@@ -3,9 +3,9 @@
 // CommonJS under dist-cjs/, for jest to run without --experimental-vm-modules. Jest's ESM mode keeps every module
 // graph it links, so a test runner that Stryker reuses for mutant after mutant grew from 0.5 to 2.8 GB in three
 // minutes and ran a third as fast by then; the CommonJS registry is released after each run.
-// The suites also run as one jest test file (dist-cjs/test/in-process.all.test.js, written below): without it, every
-// mutant made jest load all 21 suite files, each with its own copy of the core and yaml (2.3 s before any test ran;
-// 0.4 s as one file). Each suite runs inside a describe named after it, so its hooks stay its own.
+// The suites also run as one jest test file (scripts/stryker-all-suites.cjs, copied to
+// dist-cjs/test/in-process.all.test.js): without it, every mutant made jest load all 21 suite files, each with its
+// own copy of the core and yaml (2.3 s before any test ran; 0.4 s as one file).
 // Same depth as dist/ (dist-cjs/src, dist-cjs/test), so the tests' paths relative to their own file still hold.
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,17 +41,7 @@ mkdirSync(path.join(OUT, 'data'), { recursive: true });
 cpSync('data', path.join(OUT, 'data'), { recursive: true });
 writeFileSync(path.join(OUT, 'package.json'), '{ "type": "commonjs" }\n');
 
-// The suites to run (jest.stryker.config.js); CNPG_MUTATE_SUITES narrows them when the mutants run.
+// The suites to run, in order (jest.stryker.config.js), and the one test file that runs them.
 const { mutationSuites } = await import('../jest.stryker.config.js');
-writeFileSync(path.join(OUT, 'test', 'in-process.all.test.js'), `// Written by scripts/build-cjs.js.
-const { describe } = require('@jest/globals');
-const only = (process.env.CNPG_MUTATE_SUITES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-// In a mutant run, Stryker's pattern lists the covering tests as "(<suite> <describe> <test>)|...", regex-escaped
-// (scripts/stryker-bail-env.cjs hands it over): a suite none of them is in is not loaded. Otherwise all are.
-const pattern = globalThis.__cnpgMutantTestPattern;
-const covering = typeof pattern === 'string' ? pattern.replace(/\\\\(.)/g, '$1') : undefined;
-for (const suite of only.length > 0 ? only : ${JSON.stringify(mutationSuites(), null, 0)}) {
-  if (covering !== undefined && !covering.includes(\`(\${suite} \`)) continue;
-  describe(suite, () => { require(\`./\${suite}.test.js\`); });
-}
-`);
+writeFileSync(path.join(OUT, 'test', 'suites.json'), `${JSON.stringify(mutationSuites())}\n`);
+cpSync('scripts/stryker-all-suites.cjs', path.join(OUT, 'test', 'in-process.all.test.js'));
