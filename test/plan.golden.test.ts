@@ -5,17 +5,15 @@
  * read the diff.
  */
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { type ResolveOptions, resolveAnswers } from '../src/core/answers.js';
 import { censusOf, ownedPaths } from '../src/core/census.js';
 import { INFRASTRUCTURE as L, generatedPaths } from '../src/core/layout.js';
 import { type Plan, makePlan } from '../src/core/plan.js';
 import type { Answers } from '../src/core/settings.js';
 import { runUpgrades, upgradeCommitLines } from '../src/core/upgrade-run.js';
-import { CLUSTER_SETTINGS, ROOT } from './helpers/repo.js';
+import { expectGolden } from './helpers/golden.js';
+import { CLUSTER_SETTINGS } from './helpers/repo.js';
 
-const GOLDEN = path.join(ROOT, 'test/golden/plan');
 
 const cs = (name: string, replicas: string): string =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-settings\n  namespace: flux-system\ndata:\n  CLUSTER_NAME: "${name}"\n  CNPG_OPERATOR_VERSION: "0.26.0"\n  CNPG_OPERATOR_REPLICAS: "${replicas}"\n`;
@@ -83,13 +81,7 @@ function show(plan: Plan): string {
 describe('makePlan: golden files', () => {
   test.each(Object.keys(CASES))('%s', (name) => {
     const text = show(planOf(CASES[name]));
-    const golden = path.join(GOLDEN, `${name}.txt`);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, text);
-    }
-    expect(existsSync(golden) ? null : `missing ${golden}: run with UPDATE_GOLDEN=1`).toBeNull();
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+    expectGolden('plan', name, text);
   });
 
   test('a plan is a function of its input: the same input plans the same bytes twice', () => {

@@ -5,12 +5,9 @@
  * `UPDATE_GOLDEN=1 npx jest dist/test/settings-help.kinds.test.js` and read the diff.
  */
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { helpText } from '../src/core/settings.js';
-import { ROOT } from './helpers/repo.js';
+import { expectGolden } from './helpers/golden.js';
 
-const GOLDEN = path.join(ROOT, 'test/golden/help');
 
 const DOORS: Record<string, () => string> = {
   // Exactly as the bin calls it: no door argument.
@@ -21,13 +18,7 @@ const DOORS: Record<string, () => string> = {
 describe('--help of both doors: golden files', () => {
   test.each(Object.keys(DOORS))('%s', (door) => {
     const text = DOORS[door]();
-    const golden = path.join(GOLDEN, `${door}.txt`);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, text);
-    }
-    expect(existsSync(golden) ? null : `missing ${golden}: run with UPDATE_GOLDEN=1`).toBeNull();
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+    expectGolden('help', door, text);
   });
 
   test('the program name is the one given, in the usage line and every example', () => {
