@@ -1,4 +1,6 @@
 // @ts-check
+import { mutationSpecs } from './scripts/mutation-suites.js';
+
 /**
  * `npm run mutate`: mutation testing of the pure core with StrykerJS (not part of `npm test` or CI).
  * Reports: clear text on stdout, HTML in reports/mutation/mutation.html.
@@ -7,8 +9,12 @@
  */
 export default {
   packageManager: 'npm',
-  testRunner: 'jest',
-  jest: { configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
+  // The suites are jest suites (`npm test`), but under mutation mocha runs them (scripts/stryker-jest-globals.cjs):
+  // Stryker's mocha runner loads the suites and the core once per test-runner process and reruns only the tests
+  // that cover a mutant, switching the active mutant in place. Its jest runner starts a whole jest run per mutant:
+  // ~0.7 s of setup each, which made the full scope take about an hour on two cores.
+  testRunner: 'mocha',
+  mochaOptions: { spec: mutationSpecs(), 'no-config': true, 'no-package': true },
   // The pure core: what its in-process suites can see. Not run.ts, repo.ts, apply.ts, the git code, the doors.
   mutate: [
     'src/core/settings.ts',

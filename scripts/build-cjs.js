@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 // `npm run mutate` only (scripts/stryker-build.sh): the sources and the in-process test suites compiled to
-// CommonJS under dist-cjs/, for jest to run without --experimental-vm-modules. Jest's ESM mode keeps every module
-// graph it links, so a test runner that Stryker reuses for mutant after mutant grew from 0.5 to 2.8 GB in three
-// minutes and ran a third as fast by then; the CommonJS registry is released after each run.
-// The suites also run as one jest test file (scripts/stryker-all-suites.cjs, copied to
-// dist-cjs/test/in-process.all.test.js): without it, every mutant made jest load all 21 suite files, each with its
-// own copy of the core and yaml (2.3 s before any test ran; 0.4 s as one file).
+// CommonJS under dist-cjs/, for Stryker's mocha runner (stryker.config.mjs says why mocha and CommonJS). The suites'
+// imports of '@jest/globals' and 'fast-check' are pointed at the two shims in scripts/.
 // Same depth as dist/ (dist-cjs/src, dist-cjs/test), so the tests' paths relative to their own file still hold.
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -31,7 +27,7 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // import() of a core module or of diff becomes require(): jest's CommonJS mode has no dynamic import.
+  // import() of a core module or of diff becomes require(), so every module loads once, synchronously.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__cnpgImportMetaUrl' },
   banner: { js: "const __cnpgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -41,7 +37,15 @@ mkdirSync(path.join(OUT, 'data'), { recursive: true });
 cpSync('data', path.join(OUT, 'data'), { recursive: true });
 writeFileSync(path.join(OUT, 'package.json'), '{ "type": "commonjs" }\n');
 
-// The suites to run, in order (jest.stryker.config.js), and the one test file that runs them.
-const { mutationSuites } = await import('../jest.stryker.config.js');
-writeFileSync(path.join(OUT, 'test', 'suites.json'), `${JSON.stringify(mutationSuites())}\n`);
-cpSync('scripts/stryker-all-suites.cjs', path.join(OUT, 'test', 'in-process.all.test.js'));
+// The jest globals and fast-check the suites import, under mocha: jest's matchers and .each, fewer property runs.
+const SHIMS = { '@jest/globals': 'scripts/stryker-jest-globals.cjs', 'fast-check': 'scripts/stryker-fast-check.cjs' };
+for (const file of readdirSync(path.join(OUT, 'test'), { recursive: true })) {
+  if (!file.endsWith('.js')) continue;
+  const at = path.join(OUT, 'test', file);
+  let text = readFileSync(at, 'utf8');
+  for (const [name, shim] of Object.entries(SHIMS)) {
+    const rel = path.relative(path.dirname(at), shim).split(path.sep).join('/');
+    text = text.replaceAll(`require("${name}")`, `require(${JSON.stringify(rel)})`);
+  }
+  writeFileSync(at, text);
+}

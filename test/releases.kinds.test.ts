@@ -74,12 +74,11 @@ describe('a valid table', () => {
     })).toEqual([]);
   });
 
-  test('the shipped table is valid and read once', () => {
+  test('the shipped table is valid', () => {
     const t = releaseTable();
     expect(releaseTableProblems(t)).toEqual([]);
     expect(t.schema).toBe(1);
     expect(t.releases[0].version).toBe('1.24.0');
-    expect(releaseTable()).toBe(t);
   });
 });
 

@@ -163,10 +163,10 @@ export function validateReleaseTable(data: unknown): ReleaseTable {
   return data as ReleaseTable;
 }
 
-let builtIn: ReleaseTable | undefined;
-
-/** The table shipped with the package (validated once). */
+/**
+ * The table shipped with the package, checked on each call: one upgrade plan per run asks for it, and a check of a
+ * few dozen entries costs microseconds, so it is not cached.
+ */
 export function releaseTable(): ReleaseTable {
-  builtIn ??= validateReleaseTable(raw);
-  return builtIn;
+  return validateReleaseTable(raw);
 }
