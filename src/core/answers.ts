@@ -21,6 +21,7 @@
 import { type Census, type ClusterOverrides, type StoredAnswers, clusterOf, ociTagOf } from './census.js';
 import { monitoringFromKinds } from './detect.js';
 import { InputError } from './errors.js';
+import type { ClusterSettingsSpec } from './layout.js';
 import { suggestMonitoringLabels } from './labels.js';
 import { didYouMean } from './suggest.js';
 import { type Answers, DEFAULT_ANSWERS, SETTINGS, type SettingKey, appliesIn } from './settings.js';
@@ -158,13 +159,10 @@ function repoMonitoring(census: Census, stored: StoredAnswers | undefined, flags
   return { value: DEFAULT_ANSWERS.monitoring, source: 'default', detail: `${found.why}, so the default` };
 }
 
-function targetClusters(flags: Partial<Answers>, census: Census, options: ResolveOptions, stored?: StoredAnswers): Candidate<'cluster'> {
+function targetClusters(flags: Partial<Answers>, census: Census, cs: ClusterSettingsSpec, options: ResolveOptions, stored?: StoredAnswers): Candidate<'cluster'> {
   if (!options.allClusters) return singleCluster(flags, census, stored);
   if (flags.cluster) throw new InputError('--all-clusters and --cluster cannot be combined');
   const carriers = census.clusters.filter((c) => c.version !== undefined).map((c) => c.name);
-  const cs = census.layout.clusterSettings;
-  // Stryker disable next-line StringLiteral: equivalent: unreachable, resolveAnswers calls targetClusters only for a layout with cluster settings
-  if (!cs) throw new InputError(`--all-clusters: the ${census.layout.name} layout has no cluster settings`);
   if (carriers.length === 0) {
     throw new InputError(`--all-clusters: no ${cs.path('*')} carries ${cs.vars.chartVersion} yet; name the clusters with --cluster`);
   }
@@ -250,10 +248,10 @@ export function resolveAnswers(
 
   const detection = census.detection;
   take('layout', detection?.name && !detection.empty ? { value: detection.name, source: 'repo', file: detection.reason } : undefined);
-  const hasClusters = census.layout.clusterSettings !== undefined;
+  const cs = census.layout.clusterSettings;
   // apps: no cluster settings, so no cluster targets (the cluster setting keeps its stored/default value, unused).
-  const targets = hasClusters ? take('cluster', targetClusters(flags, census, options, stored)).value : [];
-  if (!hasClusters) {
+  const targets = cs ? take('cluster', targetClusters(flags, census, cs, options, stored)).value : [];
+  if (!cs) {
     take('cluster', undefined);
     for (const [key, flag] of [['cluster', '--cluster'], ['storageClass', '--storage-class']] as const) {
       if (flags[key] !== undefined) warnings.push(`${flag}: the ${census.layout.name} layout has no cluster settings; ignored`);
@@ -315,7 +313,7 @@ export function resolveAnswers(
     if (c.storageClass.value !== answers.storageClass) o.storageClass = c.storageClass.value;
     if (Object.keys(o).length > 0) exceptions[c.name] = o;
   }
-  // Stryker disable next-line MethodExpression,LogicalOperator,StringLiteral: equivalent: the layout has no prompt message and askWhen drops apps' cluster and storageClass too
+  // Stryker disable next-line MethodExpression,LogicalOperator,StringLiteral,ConditionalExpression: equivalent: the layout has no prompt message and askWhen drops apps' cluster and storageClass too
   const applicable = SETTINGS.filter((s) => s.key !== 'layout' && appliesIn(s.key, answers.layout));
   const askable = applicable
     .filter((s) => s.message && settings[s.key].source !== 'flag' && !(s.key === 'cluster' && options.allClusters) && (s.askWhen?.(answers) ?? true))
