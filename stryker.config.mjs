@@ -56,7 +56,8 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
-  thresholds: { high: 90, low: 80, break: null },
+  // Below 90 % (issue 14's target) the run exits 1 after its report.
+  thresholds: { high: 90, low: 80, break: 90 },
   // Reuse the results of unchanged mutants and tests from the last run (reports/stryker-incremental.json, git-ignored);
   // `npm run mutate -- --force` tests every mutant again. A fresh clone has no such file: a full run.
   incremental: true,
