@@ -4,8 +4,8 @@
  * both ends unknown, the exact roll-out advice with settings already made, and the config.data limits.
  */
 import { describe, expect, test } from '@jest/globals';
-import { releaseTable } from '../src/core/releases.js';
-import { MAX_ROLLOUT_DELAY_SECONDS, commitBodyLines, formatPlan, planJson, rolloutAdvice, rolloutConfigData, sortHazards, upgradePlan } from '../src/core/upgrade.js';
+import { type ReleaseTable, releaseTable, validateReleaseTable } from '../src/core/releases.js';
+import { MAX_ROLLOUT_DELAY_SECONDS, type UpgradePlan, commitBodyLines, formatPlan, planJson, rolloutAdvice, rolloutConfigData, sortHazards, upgradePlan } from '../src/core/upgrade.js';
 import { CHART_TO_OPERATOR } from '../src/core/versions.js';
 
 const ROLLS = '  [rolls-clusters] every operator version change: Each operator version change triggers a rolling update of every PostgreSQL cluster to the new instance manager, ending in a switchover (single-instance clusters restart), unless ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES is "true".';
@@ -160,6 +160,11 @@ describe('the order of hazards', () => {
     expect(sorted.map((x) => x.tag)).toEqual(['rolls-clusters', 'rbac', 'upgrade-stall', 'metrics', 'alpha', 'zeta']);
   });
 
+  test('tags the order does not list go by name before release: an older release does not lift a later name', () => {
+    expect(sortHazards([h('alpha-note', '1.30.0', 1), h('zeta-note', '1.29.0', 2)]).map((x) => x.id)).toEqual([1, 2]);
+    expect(sortHazards([h('alpha-note', '1.29.0', 1), h('zeta-note', '1.30.0', 2)], true).map((x) => x.id)).toEqual([1, 2]);
+  });
+
   test('within a tag: every-upgrade hazards first in given order, then by release (descending for a downgrade), ties in given order', () => {
     const list = [h('security', '1.29.0', 1), h('security', null, 2), h('security', '1.30.0', 3), h('security', null, 4), h('security', '1.29.0', 5)];
     expect(sortHazards(list).map((x) => x.id)).toEqual([2, 4, 1, 5, 3]);
@@ -205,5 +210,132 @@ describe('what the doors print and store', () => {
     const crossed = planJson(upgradePlan('0.22.0', '0.29.0')).crossed;
     expect(crossed.map((r) => [r.version, r.kubernetes])).toEqual(crossed.map((r) => [r.version, table.get(r.version)]));
     expect(crossed.some((r) => Array.isArray(r.kubernetes) && r.kubernetes.length > 0)).toBe(true);
+  });
+});
+
+/**
+ * A small release table of our own (valid: validateReleaseTable passes it through), for what the shipped one does not
+ * have yet: a second every-upgrade hazard, a release recorded without its chart (1.1.0: charts []), and a chart with
+ * hazards of its own below a release that a downgrade undoes (0.2.0's kubeVersion and a known bug of that chart).
+ */
+function ownTable(): ReleaseTable {
+  const src = (what: string): string => `https://example.org/${what}`;
+  return validateReleaseTable({
+    schema: 1,
+    about: ['A test table.'],
+    tags: {
+      'rolls-clusters': 'Rolls every cluster.',
+      'min-kubernetes': 'Needs newer Kubernetes.',
+      'known-bug': 'A known bug.',
+      security: 'A security fix.',
+      'monitoring-queries': 'The default monitoring queries change.',
+      'crd-change': 'A CRD changes.',
+    },
+    everyUpgrade: [
+      { tag: 'rolls-clusters', text: 'Every change rolls clusters.', source: src('every') },
+      { tag: 'monitoring-queries', text: 'Every change reloads the default monitoring queries.', source: src('queries') },
+    ],
+    releases: [
+      { version: '1.0.0', date: '2025-01-10', charts: ['0.1.0'], notes: src('1.0.0'), hazards: [] },
+      { version: '1.1.0', date: '2025-02-10', charts: [], notes: src('1.1.0'), hazards: [{ tag: 'crd-change', text: 'Cluster gains a field.', source: src('crd') }] },
+      {
+        version: '1.2.0',
+        date: '2025-03-10',
+        charts: ['0.2.0'],
+        notes: src('1.2.0'),
+        hazards: [
+          { tag: 'min-kubernetes', text: 'Chart 0.2.0 declares kubeVersion >= 1.30.0.', source: src('kube'), charts: ['0.2.0'] },
+          { tag: 'known-bug', text: 'Chart 0.2.0 drops the operator\'s extra labels.', source: src('labels'), charts: ['0.2.0'] },
+        ],
+      },
+      { version: '1.3.0', date: '2025-04-10', charts: ['0.3.0'], notes: src('1.3.0'), hazards: [{ tag: 'security', text: 'A CVE is fixed.', source: src('cve') }] },
+    ],
+  });
+}
+const ownMap = { '0.1.0': '1.0.0', '0.2.0': '1.2.0', '0.3.0': '1.3.0' };
+const own = (from: string, to: string, inPlaceUpdates = false): UpgradePlan => upgradePlan(from, to, { table: ownTable(), chartToOperator: ownMap, inPlaceUpdates });
+
+describe('plans over a table of our own', () => {
+  test('a release the table records without a chart is crossed by its operator version', () => {
+    expect(formatPlan(own('0.1.0', '0.2.0'))).toEqual([
+      'Upgrade plan: chart 0.1.0 -> 0.2.0, operator 1.0.0 -> 1.2.0',
+      'Operator releases crossed (2): 1.1.0 (2025-02-10), 1.2.0 (2025-03-10)',
+      'Act before merging:',
+      '  [rolls-clusters] every operator version change: Every change rolls clusters.',
+      '      https://example.org/every',
+      '  [min-kubernetes] 1.2.0: Chart 0.2.0 declares kubeVersion >= 1.30.0.',
+      '      https://example.org/kube',
+      'Also:',
+      '  [known-bug] 1.2.0: Chart 0.2.0 drops the operator\'s extra labels.',
+      '      https://example.org/labels',
+      '  [monitoring-queries] every operator version change: Every change reloads the default monitoring queries.',
+      '      https://example.org/queries',
+      '  [crd-change] 1.1.0: Cluster gains a field.',
+      '      https://example.org/crd',
+    ]);
+    expect(commitBodyLines(own('0.1.0', '0.2.0'))).toEqual(['operator 1.1.0 (2025-02-10): crd-change', 'operator 1.2.0 (2025-03-10): min-kubernetes, known-bug']);
+  });
+
+  test('in-place updates drop only the every-upgrade roll-out, not the other every-upgrade hazards', () => {
+    expect(own('0.1.0', '0.2.0', true).hazards.map((h) => [h.tag, h.release])).toEqual([
+      ['min-kubernetes', '1.2.0'], ['known-bug', '1.2.0'], ['monitoring-queries', null], ['crd-change', '1.1.0'],
+    ]);
+  });
+
+  test('a downgrade across a release onto a chart with hazards of its own shows them, not lost, beside what it loses', () => {
+    expect(formatPlan(own('0.3.0', '0.2.0'))).toEqual([
+      'Downgrade plan: chart 0.3.0 -> 0.2.0, operator 1.3.0 -> 1.2.0',
+      'Operator releases undone (1, newest first): 1.3.0 (2025-04-10)',
+      'Act before merging:',
+      '  [rolls-clusters] every operator version change: Every change rolls clusters.',
+      '      https://example.org/every',
+      '  [min-kubernetes] 1.2.0: Chart 0.2.0 declares kubeVersion >= 1.30.0.',
+      '      https://example.org/kube',
+      'Lost by this downgrade:',
+      '  [security] 1.3.0: A CVE is fixed.',
+      '      https://example.org/cve',
+      'Also:',
+      '  [known-bug] 1.2.0: Chart 0.2.0 drops the operator\'s extra labels.',
+      '      https://example.org/labels',
+      '  [monitoring-queries] every operator version change: Every change reloads the default monitoring queries.',
+      '      https://example.org/queries',
+    ]);
+  });
+
+  test('"Also:" follows what a downgrade loses even when nothing needs action before merging', () => {
+    expect(formatPlan(own('0.2.0', '0.1.0', true))).toEqual([
+      'Downgrade plan: chart 0.2.0 -> 0.1.0, operator 1.2.0 -> 1.0.0',
+      'Operator releases undone (2, newest first): 1.2.0 (2025-03-10), 1.1.0 (2025-02-10)',
+      'Lost by this downgrade:',
+      '  [crd-change] 1.1.0: Cluster gains a field.',
+      '      https://example.org/crd',
+      'Also:',
+      '  [monitoring-queries] every operator version change: Every change reloads the default monitoring queries.',
+      '      https://example.org/queries',
+    ]);
+  });
+});
+
+describe('unknown charts in the middle of the table, and an empty version table', () => {
+  test('a downgrade from a chart the version table lacks undoes only the releases that ship a chart up to it', () => {
+    expect(upgradePlan('0.28.3', '0.27.0', { chartToOperator: without('0.28.3') }).crossed.map((r) => r.version)).toEqual(['1.29.1', '1.29.0', '1.28.1']);
+  });
+
+  test('a downgrade to a chart the version table lacks undoes only the releases that ship a chart after it', () => {
+    expect(upgradePlan('0.29.0', '0.27.0', { chartToOperator: without('0.27.0') }).crossed.map((r) => r.version)).toEqual(['1.30.0', '1.29.1', '1.29.0', '1.28.1']);
+  });
+
+  test('an empty version table: both charts unknown, no newest chart named', () => {
+    expect(upgradePlan('0.28.0', '0.29.0', { chartToOperator: {} }).reason).toBe(
+      'chart 0.28.0 is not in the built-in version table: its operator version and hazards are unknown; chart 0.29.0 is not in the built-in version table: its operator version and hazards are unknown',
+    );
+  });
+});
+
+describe('more than one release that rolls clusters even in place', () => {
+  test('the advice names them all, oldest first, from a chart older than the table', () => {
+    const advice = rolloutAdvice(upgradePlan('0.21.0', '0.24.0', { inPlaceUpdates: true }));
+    expect(advice[3]).toBe('  In-place updates do not avoid the roll-out of 1.24.0, 1.26.0: use the delays.');
+    expect(advice).toHaveLength(5);
   });
 });
