@@ -95,22 +95,15 @@ function byTag(a: string, b: string): number {
 
 /** Sorts hazards: act-before-merge tags first, then the other tags, then every-upgrade hazards before release ones, then by release. */
 export function sortHazards<T extends { tag: string; release: string | null }>(hazards: readonly T[], descending = false): T[] {
-  return hazards
-    .map((h, i) => ({ h, i }))
-    .sort((x, y) => {
-      const t = byTag(x.h.tag, y.h.tag);
-      if (t !== 0) return t;
-      // Stryker disable next-line ArithmeticOperator: equivalent: V8's sort (a stable TimSort) passes the later element as x, so x.i > y.i and x.i + y.i is as positive
-      const given = x.i - y.i;
-      if (x.h.release === null || y.h.release === null) {
-        // Stryker disable next-line ConditionalExpression: equivalent: differs only for a release x against a null y, and there x is the later element (V8's sort), so 0 - 0 || given is positive like 1 - 0
-        const xRank = x.h.release === null ? 0 : 1;
-        return xRank - (y.h.release === null ? 0 : 1) || given;
-      }
-      const r = compareVersions(x.h.release, y.h.release);
-      return (descending ? -r : r) || given;
-    })
-    .map(({ h }) => h);
+  const everyUpgradeFirst = (h: T): number => (h.release === null ? 0 : 1);
+  // Array.prototype.sort is stable (ES2019): hazards that compare equal keep the order they came in.
+  return [...hazards].sort((x, y) => {
+    const t = byTag(x.tag, y.tag);
+    if (t !== 0) return t;
+    if (x.release === null || y.release === null) return everyUpgradeFirst(x) - everyUpgradeFirst(y);
+    const r = compareVersions(x.release, y.release);
+    return descending ? -r : r;
+  });
 }
 
 function operatorOf(map: Readonly<Record<string, string>>, chart: string): string | null {
@@ -183,7 +176,8 @@ export function upgradePlan(fromChart: string | undefined, toChart: string, opti
     });
   }
   const ordered = direction === 'downgrade' ? [...range].reverse() : range;
-  const operatorChanges = direction !== 'install' && (fromOp === null || toOp === null || fromOp !== toOp);
+  // An unknown operator version on either side counts as a change (fromOp !== toOp covers an unknown toOp).
+  const operatorChanges = direction !== 'install' && (fromOp === null || fromOp !== toOp);
 
   const hazards: PlanHazard[] = [];
   if (operatorChanges) {
@@ -218,11 +212,8 @@ export function upgradePlan(fromChart: string | undefined, toChart: string, opti
   }
   // Hazards of the target chart itself (its kubeVersion, its RBAC) when its release is not crossed: an install, a
   // chart bump that keeps the operator version, or a downgrade onto it.
-  const target =
-    // Stryker disable next-line ConditionalExpression: equivalent: a shortcut, no release has the version null, so find() gives undefined too
-    toOp === null ? undefined
-    : releases.find((r) => r.version === toOp);
-  if (target && !range.some((r) => r.version === target.version) && (direction === 'install' || direction === 'upgrade' || direction === 'downgrade')) {
+  const target = releases.find((r) => r.version === toOp);
+  if (target && !range.some((r) => r.version === target.version)) {
     for (const h of target.hazards) if (h.charts?.includes(toChart)) keep(target, h, false);
   }
 
