@@ -155,7 +155,8 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   const dependsOn = [...new Set([...(options.dependsOn ?? []), ...(stored?.values.dependsOn ?? [])])];
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.
-  const owned = [...ownedPaths(layout, namespaces), ...namespaces.flatMap((ns) => layout.legacyPaths(ns))];
+  // (ownedPaths holds the legacy paths too: ownedGeneratedPaths.)
+  const owned = ownedPaths(layout, namespaces);
   // Stryker disable next-line ArrayDeclaration: equivalent: a made-up path in the empty set matches no repo file
   const own = new Set(stored ? owned : []);
   const scan = scanNeeded(layout, files, stored, options, namespaces) ? scanRepo(repo, own, options.fluxNames) : undefined;
