@@ -155,7 +155,7 @@ export function readRepo(repo: Repo, layout: Layout, options: CensusOptions = {}
   const dependsOn = [...new Set([...(options.dependsOn ?? []), ...(stored?.values.dependsOn ?? [])])];
   // The generator's own paths are no evidence once it has written there (stored answers); on a first run a file at
   // one of its paths is the user's, and is scanned like any other.
-  // (ownedPaths holds the legacy paths too: ownedGeneratedPaths.)
+  // ownedPaths includes the legacy paths (ownedGeneratedPaths).
   const owned = ownedPaths(layout, namespaces);
   // Stryker disable next-line ArrayDeclaration: equivalent: a made-up path in the empty set matches no repo file
   const own = new Set(stored ? owned : []);
