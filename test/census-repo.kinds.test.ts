@@ -41,102 +41,106 @@ const repoOf = (dir: string): Repo => {
   return openRepo(dir);
 };
 
-let firstRun: Repo;
-let pending: Repo;
-let racing: Repo;
-let storedDependsOn: Repo;
-/** A folder holding a `git` that, on `git grep`, first writes .yo-rc.json (as another run of ours would, meanwhile). */
-let gitWrapper: string;
+// One describe around it all, so that the repos are made only when one of these tests runs (a hook outside any
+// describe belongs to the whole run: under `npm run mutate`, every mutant's).
+describe('readRepo in a git work tree', () => {
+  let firstRun: Repo;
+  let pending: Repo;
+  let racing: Repo;
+  let storedDependsOn: Repo;
+  /** A folder holding a `git` that, on `git grep`, first writes .yo-rc.json (as another run of ours would, meanwhile). */
+  let gitWrapper: string;
 
-beforeAll(() => {
-  firstRun = repoOf(tmpRepo(files()));
-  pending = repoOf(tmpRepo(files()));
-  racing = repoOf(tmpRepo(files()));
-  storedDependsOn = repoOf(tmpRepo(files({ [YO_RC]: yoRc({ dependsOn: 'cert-manager' }) })));
-  gitWrapper = tmpDir('census-git-');
-  roots.push(gitWrapper);
-  const realGit = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .map((d) => path.join(d, 'git'))
-    .find((g) => existsSync(g));
-  writeFile(gitWrapper, 'stored.json', yoRc({ replicas: 2 }));
-  writeFileSync(
-    path.join(gitWrapper, 'git'),
-    `#!/bin/sh\nif [ "$1" = grep ] && [ ! -e ${YO_RC} ]; then cp '${path.join(gitWrapper, 'stored.json')}' ${YO_RC}; fi\nexec '${realGit}' "$@"\n`,
-  );
-  chmodSync(path.join(gitWrapper, 'git'), 0o755);
-});
-
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
-
-describe('readRepo in a git work tree: the installs a first run reports', () => {
-  test('no run of ours left anything: the install at our path is the user\'s, reported with the other one', () => {
-    const c = readRepo(firstRun, L);
-    expect([c.stored, c.scanned]).toEqual([undefined, true]);
-    expect(installs(c)).toEqual([...THEIRS, `${OURS} mine`]);
+  beforeAll(() => {
+    firstRun = repoOf(tmpRepo(files()));
+    pending = repoOf(tmpRepo(files()));
+    racing = repoOf(tmpRepo(files()));
+    storedDependsOn = repoOf(tmpRepo(files({ [YO_RC]: yoRc({ dependsOn: 'cert-manager' }) })));
+    gitWrapper = tmpDir('census-git-');
+    roots.push(gitWrapper);
+    const realGit = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .map((d) => path.join(d, 'git'))
+      .find((g) => existsSync(g));
+    writeFile(gitWrapper, 'stored.json', yoRc({ replicas: 2 }));
+    writeFileSync(
+      path.join(gitWrapper, 'git'),
+      `#!/bin/sh\nif [ "$1" = grep ] && [ ! -e ${YO_RC} ]; then cp '${path.join(gitWrapper, 'stored.json')}' ${YO_RC}; fi\nexec '${realGit}' "$@"\n`,
+    );
+    chmodSync(path.join(gitWrapper, 'git'), 0o755);
   });
 
-  test('a run of ours recorded it as pending (and stopped before storing its answers): ours, not reported', () => {
-    // What run.ts records before it writes: each path with the hash of the content it leaves there.
-    recordPending(pending, { [OURS]: { sha: contentHash(cnpgRelease('mine')) } }, 'feat(cnpg): install the CloudNativePG operator');
-    const c = readRepo(pending, L);
-    expect(c.stored).toBeUndefined();
-    expect(installs(c)).toEqual(THEIRS);
+  afterAll(() => {
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
-  test('a run of ours stored its answers while this one scanned: ours, not reported', () => {
-    rmSync(path.join(racing.root, YO_RC), { force: true });
-    const saved = process.env.PATH;
-    process.env.PATH = `${gitWrapper}${path.delimiter}${saved ?? ''}`;
-    let c: Census;
-    try {
-      c = readRepo(racing, L);
-    } finally {
-      process.env.PATH = saved;
-    }
-    // Read before the scan: no answers; the file is there now.
-    expect(c.stored).toBeUndefined();
-    expect(existsSync(path.join(racing.root, YO_RC))).toBe(true);
-    expect(installs(c)).toEqual(THEIRS);
-  });
-});
+  describe('the installs a first run reports', () => {
+    test('no run of ours left anything: the install at our path is the user\'s, reported with the other one', () => {
+      const c = readRepo(firstRun, L);
+      expect([c.stored, c.scanned]).toEqual([undefined, true]);
+      expect(installs(c)).toEqual([...THEIRS, `${OURS} mine`]);
+    });
 
-describe('readRepo in a git work tree: the --depends-on names a Flux Kustomization carries', () => {
-  test('given by the flag: those found, not the missing one', () => {
-    const c = readRepo(firstRun, L, { dependsOn: ['infrastructure', 'cert-manager', 'not-there'] });
-    expect(c.fluxKustomizations).toEqual(new Set(['infrastructure', 'cert-manager']));
-  });
+    test('a run of ours recorded it as pending (and stopped before storing its answers): ours, not reported', () => {
+      // What run.ts records before it writes: each path with the hash of the content it leaves there.
+      recordPending(pending, { [OURS]: { sha: contentHash(cnpgRelease('mine')) } }, 'feat(cnpg): install the CloudNativePG operator');
+      const c = readRepo(pending, L);
+      expect(c.stored).toBeUndefined();
+      expect(installs(c)).toEqual(THEIRS);
+    });
 
-  test('stored, and added to the flag\'s', () => {
-    expect(readRepo(storedDependsOn, L).fluxKustomizations).toEqual(new Set(['cert-manager']));
-    expect(readRepo(storedDependsOn, L, { dependsOn: ['infrastructure'] }).fluxKustomizations).toEqual(new Set(['infrastructure', 'cert-manager']));
-  });
-
-  test('none given or stored: nothing looked up', () => {
-    expect(readRepo(firstRun, L).fluxKustomizations).toBeUndefined();
-    expect(readRepo(firstRun, L, { dependsOn: [] }).fluxKustomizations).toBeUndefined();
-  });
-});
-
-describe('readRepo in a git work tree: the clusters', () => {
-  test('the folders of kubernetes/clusters holding a cluster-settings.yaml, sorted; other folders and files are not clusters', () => {
-    expect(readRepo(firstRun, L).clusters.map((c) => [c.name, c.exists, c.data.CLUSTER_NAME])).toEqual([
-      ['dev', true, 'dev'],
-      ['prod', true, 'prod'],
-    ]);
+    test('a run of ours stored its answers while this one scanned: ours, not reported', () => {
+      rmSync(path.join(racing.root, YO_RC), { force: true });
+      const saved = process.env.PATH;
+      process.env.PATH = `${gitWrapper}${path.delimiter}${saved ?? ''}`;
+      let c: Census;
+      try {
+        c = readRepo(racing, L);
+      } finally {
+        process.env.PATH = saved;
+      }
+      // Read before the scan: no answers; the file is there now.
+      expect(c.stored).toBeUndefined();
+      expect(existsSync(path.join(racing.root, YO_RC))).toBe(true);
+      expect(installs(c)).toEqual(THEIRS);
+    });
   });
 
-  test('sorted as JavaScript sorts names, not as the file system lists them (Node lists by UTF-8 bytes)', () => {
-    // U+FF5A (UTF-8 EF BD 9A) lists before U+1F600 (F0 9F 98 80); in UTF-16 the surrogate D83D sorts before FF5A.
-    const dir = tmpDir('census-clusters-');
-    roots.push(dir);
-    for (const name of ['a\uFF5A', 'a\u{1F600}', 'B']) writeFile(dir, L.clusterSettingsPath(name), clusterSettings(name));
-    expect(readRepo(openRepo(dir), L).clusters.map((c) => [c.name, c.exists])).toEqual([
-      ['B', true],
-      ['a\u{1F600}', true],
-      ['a\uFF5A', true],
-    ]);
+  describe('the --depends-on names a Flux Kustomization carries', () => {
+    test('given by the flag: those found, not the missing one', () => {
+      const c = readRepo(firstRun, L, { dependsOn: ['infrastructure', 'cert-manager', 'not-there'] });
+      expect(c.fluxKustomizations).toEqual(new Set(['infrastructure', 'cert-manager']));
+    });
+
+    test('stored, and added to the flag\'s', () => {
+      expect(readRepo(storedDependsOn, L).fluxKustomizations).toEqual(new Set(['cert-manager']));
+      expect(readRepo(storedDependsOn, L, { dependsOn: ['infrastructure'] }).fluxKustomizations).toEqual(new Set(['infrastructure', 'cert-manager']));
+    });
+
+    test('none given or stored: nothing looked up', () => {
+      expect(readRepo(firstRun, L).fluxKustomizations).toBeUndefined();
+      expect(readRepo(firstRun, L, { dependsOn: [] }).fluxKustomizations).toBeUndefined();
+    });
+  });
+
+  describe('the clusters', () => {
+    test('the folders of kubernetes/clusters holding a cluster-settings.yaml, sorted; other folders and files are not clusters', () => {
+      expect(readRepo(firstRun, L).clusters.map((c) => [c.name, c.exists, c.data.CLUSTER_NAME])).toEqual([
+        ['dev', true, 'dev'],
+        ['prod', true, 'prod'],
+      ]);
+    });
+
+    test('sorted as JavaScript sorts names, not as the file system lists them (Node lists by UTF-8 bytes)', () => {
+      // U+FF5A (UTF-8 EF BD 9A) lists before U+1F600 (F0 9F 98 80); in UTF-16 the surrogate D83D sorts before FF5A.
+      const dir = tmpDir('census-clusters-');
+      roots.push(dir);
+      for (const name of ['a\uFF5A', 'a\u{1F600}', 'B']) writeFile(dir, L.clusterSettingsPath(name), clusterSettings(name));
+      expect(readRepo(openRepo(dir), L).clusters.map((c) => [c.name, c.exists])).toEqual([
+        ['B', true],
+        ['a\u{1F600}', true],
+        ['a\uFF5A', true],
+      ]);
+    });
   });
 });
