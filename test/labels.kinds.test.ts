@@ -98,6 +98,8 @@ describe('keys and values at the limits Kubernetes sets', () => {
     expect(read(`${prefix253}/name=v`)).toEqual({ [`${prefix253}/name`]: 'v' });
     expect(read(`${prefix253}x/name=v`)).toBe(`InputError: label key "${prefix253}x/name": ${PREFIX_RULE}`);
     expect(read(`${part63}.example.com/name=v`)).toEqual({ [`${part63}.example.com/name`]: 'v' });
+    // One-character parts, after a dot too (x.y.z).
+    expect(read('x.y.z/name=v')).toEqual({ 'x.y.z/name': 'v' });
     expect(read(`${part63}x.example.com/name=v`)).toBe(`InputError: label key "${part63}x.example.com/name": ${PREFIX_RULE}`);
     for (const bad of ['Example.com', 'ex_ample.com', '-a.com', 'a..b', '']) {
       expect(read(`${bad}/name=v`)).toBe(`InputError: label key ${JSON.stringify(`${bad}/name`)}: ${PREFIX_RULE}`);

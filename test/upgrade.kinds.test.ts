@@ -160,6 +160,12 @@ describe('the order of hazards', () => {
     expect(sorted.map((x) => x.tag)).toEqual(['rolls-clusters', 'rbac', 'upgrade-stall', 'metrics', 'alpha', 'zeta']);
   });
 
+  test('every tag the order lists comes before one it does not, whatever the names', () => {
+    const order = ['upgrade-stall', 'known-bug', 'security', 'monitoring-queries', 'crd-change', 'behavior-change', 'deprecation', 'metrics'];
+    const sorted = sortHazards([h('aaa-unlisted', null, 0), ...[...order].reverse().map((tag, i) => h(tag, null, i + 1))]);
+    expect(sorted.map((x) => x.tag)).toEqual([...order, 'aaa-unlisted']);
+  });
+
   test('tags the order does not list go by name before release: an older release does not lift a later name', () => {
     expect(sortHazards([h('alpha-note', '1.30.0', 1), h('zeta-note', '1.29.0', 2)]).map((x) => x.id)).toEqual([1, 2]);
     expect(sortHazards([h('alpha-note', '1.29.0', 1), h('zeta-note', '1.30.0', 2)], true).map((x) => x.id)).toEqual([1, 2]);

@@ -135,7 +135,7 @@ describe('patches under a YAML 1.1 reader', () => {
 });
 
 describe('yamlScalar, the one serialiser', () => {
-  const TRICKY = ['on', 'Off', 'YES', 'y', 'N', '~', 'null', 'Null', '', ' ', '1e3', '-1E-3', '+12', '.5', '0o17', '017', '0x1F', '0b101', '1_000', '12:30', '-1:20:30.5', '190:20:30', '.inf', '-.Inf', '.NaN', '2026-01-01', '2026-1-1 10:00:00', '0.26.0', 'a: b', '- x', '#c', '&a', '*a', '!t', '%x', '@x', '`x', '|', '>', "it's", 'say "hi"', 'é', '\t', 'a\nb', '[x]', '{x}', 'x,y', '=', '<<'];
+  const TRICKY = ['on', 'Off', 'YES', 'y', 'N', '~', 'null', 'Null', '', ' ', '1e3', '1e10', '1e-3', '1.55', '2.5e+10', '-1E-3', '+12', '.5', '0o17', '017', '0x1F', '0b101', '1_000', '12:30', '-1:20:30.5', '190:20:30', '1:2', '1:20:30.55', '.inf', '-.Inf', '.NaN', '2026-01-01', '2026-1-1', '2026-01-01T10:00:00Z', '2026-1-1T10:00:00Z', '2026-01-01t10:00:00.5', '2026-1-1 10:00:00', '0.26.0', 'a: b', '- x', '#c', '&a', '*a', '!t', '%x', '@x', '`x', '|', '>', "it's", 'say "hi"', 'é', '\t', 'a\nb', '[x]', '{x}', 'x,y', '=', '<<'];
   const STYLES: ScalarStyle[] = ['auto', 'plain-or-double', 'single', 'double'];
 
   test.each(STYLES)('%s: every tricky string reads back as itself under YAML 1.1 and 1.2, on one line', (style) => {
@@ -147,7 +147,7 @@ describe('yamlScalar, the one serialiser', () => {
   });
 
   test('safe names, paths, versions and URLs are printed plain; numbers and booleans as such', () => {
-    for (const s of ['cnpg-system', './operator/ks.yaml', '0.26.1', 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg', 'a_b', 'release=x', 'user@host', 'a:b']) {
+    for (const s of ['cnpg-system', './operator/ks.yaml', '0.26.1', 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg', 'a_b', 'release=x', 'user@host', 'a:b', 'x1:20', 'x.inf']) {
       expect([s, yamlScalar(s)]).toEqual([s, s]);
       expect([s, yamlScalar(s, 'plain-or-double')]).toEqual([s, s]);
     }
