@@ -122,8 +122,8 @@ export interface Edit {
 
 /** Splice non-overlapping edits into `body`. Insertions at the same offset keep their order. */
 export function applyEdits(body: string, edits: readonly Edit[]): string {
-  // Stryker disable next-line ArithmeticOperator: equivalent under V8's stable sort, a positive result for ties keeps the input order too
-  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  // Array.prototype.sort is stable (ES2019): edits at the same offset keep their order.
+  const sorted = [...edits].sort((a, b) => a.at - b.at);
   let out = '';
   let pos = 0;
   for (const e of sorted) {
